@@ -1,0 +1,43 @@
+/**
+ * The Order domain's payload shapes (CONTRACT.md, "The example domain").
+ * Schema rules answer 400 `invalid_payload`; business rules live in the decider.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().min(1).max(max);
+const money = z.number().finite().min(0).max(1e12);
+
+export const OrderItem = z.object({
+  sku: text(64),
+  name: text(200),
+  price: money,
+  quantity: z.number().int().positive().max(1_000_000),
+});
+export type OrderItem = z.output<typeof OrderItem>;
+
+/** A free-form address line, or a structured address of short fields. */
+export const ShippingAddress = z.union([text(1000), z.record(z.string().max(64), z.string().max(1000))]);
+export type ShippingAddress = z.output<typeof ShippingAddress>;
+
+export const OrderStatus = z.enum(['PENDING', 'PAID', 'SHIPPED', 'CANCELLED']);
+export type OrderStatus = z.output<typeof OrderStatus>;
+
+export const CreateOrder = z.object({
+  customerId: text(128),
+  items: z.array(OrderItem).min(1, 'an order needs at least one item').max(500),
+  shippingAddress: ShippingAddress,
+});
+export const PayOrder = z.object({ amount: money });
+export const ShipOrder = z.object({});
+export const CancelOrder = z.object({ reason: z.string().max(1000) });
+
+export const OrderCreated = z.object({
+  customerId: z.string(),
+  items: z.array(OrderItem),
+  totalAmount: z.number(),
+  status: z.literal('PENDING'),
+  shippingAddress: ShippingAddress.nullable(),
+});
+export const OrderPaid = z.object({ amount: z.number() });
+export const OrderShipped = z.object({});
+export const OrderCancelled = z.object({ reason: z.string() });

@@ -1,0 +1,101 @@
+/**
+ * An app is its aggregates plus the hooks that decide who may do what. The same
+ * definition drives the edge and the browser client.
+ */
+import type { AnyAggregate } from './aggregate';
+import type { EventEnvelope } from './envelope';
+import { TidemarkError } from './errors';
+import { isValidName } from './names';
+import { type PayloadIssue, validate } from './schema';
+import type { CommandEnvelope } from './wire';
+
+/** Who is asking: the verified claims of a token. */
+export interface Access {
+  readonly actor: string;
+  readonly tenant: string;
+  readonly roles: readonly string[];
+}
+
+/** A command whose aggregate and type are known and whose payload passed its schema. */
+export interface ResolvedCommand {
+  readonly aggregate: AnyAggregate;
+  readonly envelope: CommandEnvelope;
+  readonly payload: unknown;
+}
+
+export interface AppConfig {
+  readonly name: string;
+  readonly aggregates: readonly AnyAggregate[];
+  /**
+   * May `access` send this command? Return `true`, or a sentence saying why not
+   * (answered as `403 forbidden`). Runs before the aggregate is reached. Default: yes.
+   */
+  authorize?(access: Access, command: ResolvedCommand): true | string;
+  /**
+   * What `access` may see of an event read from a stream, the feed or a view's
+   * source. Return the event as it should be shown (a copy). Default: unchanged.
+   */
+  readEvent?(access: Access, event: EventEnvelope): EventEnvelope;
+}
+
+export interface App {
+  readonly name: string;
+  readonly aggregates: ReadonlyMap<string, AnyAggregate>;
+  authorize(access: Access, command: ResolvedCommand): true | string;
+  readEvent(access: Access, event: EventEnvelope): EventEnvelope;
+}
+
+/**
+ * Declares an app.
+ *
+ * @example
+ * export const app = defineApp({ name: 'orders', aggregates: [Order] });
+ */
+export function defineApp(config: AppConfig): App {
+  const aggregates = new Map<string, AnyAggregate>();
+  for (const aggregate of config.aggregates) {
+    if (aggregates.has(aggregate.name)) {
+      throw new TidemarkError('invalid_definition', `aggregate ${aggregate.name} is defined twice`);
+    }
+    aggregates.set(aggregate.name, aggregate);
+  }
+  if (!isValidName(config.name)) {
+    throw new TidemarkError('invalid_definition', `app name "${config.name}" is not a valid name`);
+  }
+  return {
+    name: config.name,
+    aggregates,
+    authorize: config.authorize ?? (() => true),
+    readEvent: config.readEvent ?? ((_access, event) => event),
+  };
+}
+
+/**
+ * Finds the command's aggregate and type and validates its payload. Throws
+ * `unknown_command` or `invalid_payload` (with `issues`), as CONTRACT.md orders.
+ */
+export function resolveCommand(app: App, envelope: CommandEnvelope): ResolvedCommand {
+  const aggregate = app.aggregates.get(envelope.aggregate);
+  const schema =
+    aggregate === undefined
+      ? undefined
+      : Object.hasOwn(aggregate.commands, envelope.type)
+        ? aggregate.commands[envelope.type]
+        : undefined;
+  if (aggregate === undefined || schema === undefined) {
+    throw new TidemarkError('unknown_command', `unknown command ${envelope.aggregate}.${envelope.type}`);
+  }
+  const payload = envelope.payload;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw invalidPayload([{ path: [], message: 'payload must be a JSON object' }]);
+  }
+  const result = validate(schema, payload);
+  if (!result.ok) throw invalidPayload(result.issues);
+  return { aggregate, envelope, payload: result.value };
+}
+
+function invalidPayload(issues: readonly PayloadIssue[]): TidemarkError {
+  const first = issues[0];
+  const where = first === undefined || first.path.length === 0 ? 'payload' : `payload.${first.path.join('.')}`;
+  return new TidemarkError('invalid_payload', `${where}: ${first?.message ?? 'invalid'}`, { issues });
+}

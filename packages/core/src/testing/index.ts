@@ -1,0 +1,1 @@
+export { deciderSpec, type Then } from './decider-spec';

@@ -1,0 +1,25 @@
+/**
+ * How the Worker reaches an aggregate's object. The object's name is derived
+ * from the verified tenant and validated names only; the separator cannot
+ * occur in a valid name (core's NAME_PATTERN), so two different
+ * (tenant, aggregate, id) triples never share an object.
+ */
+import { NAME_SEPARATOR } from '@tidemark/core';
+import type { TidemarkEnv } from '../env';
+import type { AggregateRpc, StreamRef } from './aggregate-rpc';
+
+/** The RPC surface as the caller sees it: every method answers a promise. */
+export type AggregateClient = {
+  [K in keyof AggregateRpc]: (...args: Parameters<AggregateRpc[K]>) => Promise<ReturnType<AggregateRpc[K]>>;
+};
+
+/** @example aggregateObjectName({ tenant: 'acme', aggregate: 'Order', aggregateId: 'o-1' }) === 'acme/Order/o-1' */
+export function aggregateObjectName(stream: StreamRef): string {
+  return [stream.tenant, stream.aggregate, stream.aggregateId].join(NAME_SEPARATOR);
+}
+
+export function aggregateStub(env: TidemarkEnv, stream: StreamRef): AggregateClient {
+  const namespace = env.AGGREGATES;
+  // Workers' RPC typing maps `unknown` payloads to `never`; the data is plain JSON, so the cast is safe.
+  return namespace.get(namespace.idFromName(aggregateObjectName(stream))) as unknown as AggregateClient;
+}

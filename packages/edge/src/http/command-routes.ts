@@ -1,0 +1,56 @@
+/**
+ * `POST /api/commands` and `POST /api/commands/batch`.
+ */
+import { type App, MAX_BATCH_BYTES, MAX_COMMAND_BYTES, parseBatchEnvelope } from '@tidemark/core';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { EdgeContext } from './edge-context';
+import { readJsonBody } from './json-body';
+import { runCommand, type WireAnswer } from './run-command';
+
+export function commandRoutes(app: App) {
+  const routes = new Hono<EdgeContext>();
+
+  routes.post('/', async (c) => {
+    const json = await readJsonBody(c.req.raw, MAX_COMMAND_BYTES);
+    const answer = await runCommand(app, c.env, c.var.access, json);
+    return c.json(answer.body, answer.httpStatus as ContentfulStatusCode);
+  });
+
+  routes.post('/batch', async (c) => {
+    const commands = parseBatchEnvelope(await readJsonBody(c.req.raw, MAX_BATCH_BYTES));
+    const results = await runInStreamOrder(commands, (json) => runCommand(app, c.env, c.var.access, json));
+    return c.json({ results: results.map((answer) => ({ ...answer.body, httpStatus: answer.httpStatus })) });
+  });
+
+  return routes;
+}
+
+/**
+ * Runs commands on different streams concurrently and commands on the same
+ * stream one after another, in the order given (CONTRACT.md, batch).
+ */
+async function runInStreamOrder(
+  commands: readonly unknown[],
+  run: (json: unknown) => Promise<WireAnswer>,
+): Promise<WireAnswer[]> {
+  const results: WireAnswer[] = new Array(commands.length);
+  const lanes = new Map<string, number[]>();
+  commands.forEach((command, index) => {
+    const key = streamKey(command);
+    lanes.set(key, [...(lanes.get(key) ?? []), index]);
+  });
+  await Promise.all(
+    [...lanes.values()].map(async (indexes) => {
+      for (const index of indexes) results[index] = await run(commands[index]);
+    }),
+  );
+  return results;
+}
+
+/** Commands whose stream cannot be read go to one lane; they fail validation anyway. */
+function streamKey(command: unknown): string {
+  if (typeof command !== 'object' || command === null) return '';
+  const { aggregate, aggregateId } = command as { aggregate?: unknown; aggregateId?: unknown };
+  return JSON.stringify([aggregate, aggregateId]);
+}

@@ -1,0 +1,48 @@
+/**
+ * Errors on the wire: `{"error": {"code", "message", ...}}` (CONTRACT.md), with
+ * the HTTP status each code implies.
+ */
+import { type ErrorBody, TidemarkError } from '@tidemark/core';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
+  invalid_request: 400,
+  invalid_payload: 400,
+  unknown_command: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  command_id_reused: 409,
+  version_conflict: 409,
+  payload_too_large: 413,
+  internal: 500,
+  unavailable: 503,
+  consistency_timeout: 504,
+};
+
+/** The HTTP status for an error code; unknown codes are server faults. */
+export function statusOf(code: string): ContentfulStatusCode {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+/** Turns anything thrown into a wire error. Non-Tidemark errors are bugs: logged, answered 500. */
+export function toErrorBody(error: unknown): { status: ContentfulStatusCode; body: { error: ErrorBody } } {
+  if (error instanceof TidemarkError) {
+    return { status: statusOf(error.code), body: { error: error.toBody() } };
+  }
+  console.error('tidemark: unexpected error', error);
+  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+}
+
+/** Answers with a wire error. */
+export function errorResponse(c: Context, error: unknown): Response {
+  const { status, body } = toErrorBody(error);
+  return c.json(body, status);
+}
+
+/** Shorthand for `throw new TidemarkError(code, message)` in route code. */
+export function fail(code: string, message: string, details?: Record<string, unknown>): never {
+  throw new TidemarkError(code, message, details);
+}

@@ -1,0 +1,57 @@
+/**
+ * Reads a request body as JSON within a byte limit. Both a lying or missing
+ * `content-length` and a chunked body are bounded: bytes are counted as they
+ * arrive and reading stops at the limit, so a huge body costs no memory.
+ */
+import { payloadShapeProblem } from '@tidemark/core';
+import { fail } from './error-response';
+
+/**
+ * @example const body = await readJsonBody(c.req.raw, MAX_COMMAND_BYTES);
+ */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) tooLarge(maxBytes);
+  const text = await readText(request, maxBytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    fail('invalid_request', 'the body is not valid JSON');
+  }
+  const problem = payloadShapeProblem(value);
+  if (problem !== undefined) fail('invalid_request', `the body is refused: ${problem}`);
+  return value;
+}
+
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return fail('invalid_request', 'the body is not valid UTF-8');
+  }
+}
+
+function tooLarge(maxBytes: number): never {
+  fail('payload_too_large', `the body is larger than ${maxBytes} bytes`, { limit: maxBytes });
+}

@@ -1,0 +1,64 @@
+/**
+ * One command from untrusted JSON to its answer: envelope, known type, payload
+ * schema, authorization, then the aggregate's object. The checks run in the
+ * order of CONTRACT.md's table, and none of the 4xx answers before the object
+ * is reached are stored.
+ */
+import {
+  type Access,
+  type App,
+  canonicalJson,
+  parseCommandEnvelope,
+  resolveCommand,
+  TidemarkError,
+} from '@tidemark/core';
+import type { CommandAnswer } from '../aggregate/aggregate-rpc';
+import { aggregateStub } from '../aggregate/aggregate-stub';
+import type { TidemarkEnv } from '../env';
+import { issueToken } from './consistency-token';
+import { toErrorBody } from './error-response';
+
+/** A command's answer as it goes on the wire: the object's answer, with a token when accepted. */
+export interface WireAnswer {
+  readonly httpStatus: number;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Runs one command. Every failure becomes an answer; nothing throws.
+ *
+ * @example const { httpStatus, body } = await runCommand(app, env, access, json);
+ */
+export async function runCommand(app: App, env: TidemarkEnv, access: Access, json: unknown): Promise<WireAnswer> {
+  try {
+    const envelope = parseCommandEnvelope(json);
+    const resolved = resolveCommand(app, envelope);
+    const allowed = app.authorize(access, resolved);
+    if (allowed !== true) throw new TidemarkError('forbidden', allowed);
+
+    const stream = { tenant: access.tenant, aggregate: envelope.aggregate, aggregateId: envelope.aggregateId };
+    const answer: CommandAnswer = await aggregateStub(env, stream).execute({
+      stream,
+      commandId: envelope.commandId,
+      type: envelope.type,
+      payload: resolved.payload,
+      expectedVersion: envelope.expectedVersion,
+      fingerprint: await fingerprint(envelope.type, envelope.payload, envelope.expectedVersion),
+      actor: access.actor,
+      roles: access.roles,
+    });
+    if (answer.body.status !== 'accepted') return { httpStatus: answer.httpStatus, body: { ...answer.body } };
+    const token = await issueToken(env.JWT_SECRET ?? '', access.tenant, answer.body);
+    return { httpStatus: answer.httpStatus, body: { ...answer.body, token } };
+  } catch (error) {
+    const { status, body } = toErrorBody(error);
+    return { httpStatus: status, body };
+  }
+}
+
+/** "Same body" (CONTRACT.md) is the same type, payload and expectedVersion, whatever the key order. */
+async function fingerprint(type: string, payload: unknown, expectedVersion: number | undefined): Promise<string> {
+  const text = canonicalJson({ type, payload, expectedVersion: expectedVersion ?? null });
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}

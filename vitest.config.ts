@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three tiers (STYLE.md §9): plain Node unit tests, tests inside workerd
+ * (`*.worker.test.ts`, see packages/edge/vitest.config.ts), and HTTP tests
+ * against a real `wrangler dev` (test/http).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          exclude: ['**/*.worker.test.ts', '**/node_modules/**'],
+          environment: 'node',
+        },
+      },
+      'packages/edge/vitest.config.ts',
+      {
+        test: {
+          name: 'http',
+          include: ['test/http/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/http/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
