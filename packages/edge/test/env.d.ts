@@ -1,0 +1,7 @@
+import type { TidemarkEnv } from '../src/env';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends TidemarkEnv {}
+  }
+}
