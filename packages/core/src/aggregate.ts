@@ -102,10 +102,10 @@ export function defineAggregate<const Name extends string, State, C extends Comm
 }
 
 /** Folds events into a state, from `from` (default the initial state). */
-export function foldEvents<State, E extends EventSpecs>(
-  aggregate: Aggregate<string, State, CommandSchemas, E>,
-  events: readonly EventOf<E>[],
+export function foldEvents<State>(
+  aggregate: Aggregate<string, State, any, any>,
+  events: readonly { readonly type: string; readonly payload: unknown }[],
   from: State = aggregate.initialState,
 ): State {
-  return events.reduce((state, event) => aggregate.evolve(state, event), from);
+  return events.reduce((state, event) => aggregate.evolve(state, event as never), from);
 }

@@ -15,6 +15,11 @@ export function payloadShapeProblem(value: unknown): string | undefined {
     }
     if (typeof top.value !== 'object' || top.value === null) continue;
     if (top.depth >= MAX_PAYLOAD_DEPTH) return `nesting is deeper than ${MAX_PAYLOAD_DEPTH} levels`;
+    if (!Array.isArray(top.value)) {
+      for (const key of Object.keys(top.value)) {
+        if (key.length > MAX_STRING_LENGTH) return `a key is longer than ${MAX_STRING_LENGTH} characters`;
+      }
+    }
     const children = Array.isArray(top.value) ? top.value : Object.values(top.value);
     for (const child of children) stack.push({ value: child, depth: top.depth + 1 });
   }

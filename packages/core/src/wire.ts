@@ -15,7 +15,8 @@ export const CommandEnvelopeSchema = z.object({
   aggregate: name,
   aggregateId: name,
   type: z.string().min(1).max(128),
-  payload: z.unknown(),
+  // Optional here so that a missing payload is `invalid_payload`, like any other payload problem.
+  payload: z.unknown().optional(),
   expectedVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
