@@ -6,7 +6,9 @@ import type { AnyAggregate } from './aggregate';
 import type { EventEnvelope } from './envelope';
 import { TidemarkError } from './errors';
 import { isValidName } from './names';
+import type { AnyProjection } from './projection/define-projection';
 import { type PayloadIssue, validate } from './schema';
+import { type Upcaster, upcasterChain } from './upcast';
 import type { CommandEnvelope } from './wire';
 
 /** Who is asking: the verified claims of a token. */
@@ -26,6 +28,10 @@ export interface ResolvedCommand {
 export interface AppConfig {
   readonly name: string;
   readonly aggregates: readonly AnyAggregate[];
+  /** The read models, at the edge and in the browser. */
+  readonly projections?: readonly AnyProjection[];
+  /** Lift stored events to their current shape, wherever they are read. */
+  readonly upcasters?: readonly Upcaster[];
   /**
    * May `access` send this command? Return `true`, or a sentence saying why not
    * (answered as `403 forbidden`). Runs before the aggregate is reached. Default: yes.
@@ -36,13 +42,27 @@ export interface AppConfig {
    * source. Return the event as it should be shown (a copy). Default: unchanged.
    */
   readEvent?(access: Access, event: EventEnvelope): EventEnvelope;
+  /** What `access` may see of a view's row. Return the value as it should be shown. Default: unchanged. */
+  readView?(access: Access, view: string, value: unknown): unknown;
+}
+
+/** Where a view's rows live. */
+export interface ViewRef {
+  readonly projection: AnyProjection;
+  readonly table: string;
 }
 
 export interface App {
   readonly name: string;
   readonly aggregates: ReadonlyMap<string, AnyAggregate>;
+  readonly projections: ReadonlyMap<string, AnyProjection>;
+  /** View name → its projection and table. */
+  readonly views: ReadonlyMap<string, ViewRef>;
   authorize(access: Access, command: ResolvedCommand): true | string;
   readEvent(access: Access, event: EventEnvelope): EventEnvelope;
+  readView(access: Access, view: string, value: unknown): unknown;
+  /** The event lifted to its newest schemaVersion. */
+  upcast(event: EventEnvelope): EventEnvelope;
 }
 
 /**
@@ -62,11 +82,28 @@ export function defineApp(config: AppConfig): App {
   if (!isValidName(config.name)) {
     throw new TidemarkError('invalid_definition', `app name "${config.name}" is not a valid name`);
   }
+  const projections = new Map<string, AnyProjection>();
+  const views = new Map<string, ViewRef>();
+  for (const projection of config.projections ?? []) {
+    if (projections.has(projection.name)) {
+      throw new TidemarkError('invalid_definition', `projection ${projection.name} is defined twice`);
+    }
+    projections.set(projection.name, projection);
+    for (const [view, table] of projection.views) {
+      if (views.has(view)) throw new TidemarkError('invalid_definition', `view ${view} is defined twice`);
+      views.set(view, { projection, table });
+    }
+  }
+  const chain = upcasterChain(config.upcasters ?? []);
   return {
     name: config.name,
     aggregates,
+    projections,
+    views,
     authorize: config.authorize ?? (() => true),
     readEvent: config.readEvent ?? ((_access, event) => event),
+    readView: config.readView ?? ((_access, _view, value) => value),
+    upcast: (event) => chain.apply(event),
   };
 }
 

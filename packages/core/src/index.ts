@@ -11,7 +11,15 @@ export {
   type EventSpecs,
   foldEvents,
 } from './aggregate';
-export { type Access, type App, type AppConfig, defineApp, type ResolvedCommand, resolveCommand } from './app';
+export {
+  type Access,
+  type App,
+  type AppConfig,
+  defineApp,
+  type ResolvedCommand,
+  resolveCommand,
+  type ViewRef,
+} from './app';
 export { canonicalJson } from './canonical-json';
 export { type Decision, decide, type NewEvent, type StampContext, stampEvents } from './decision';
 export type { EventEnvelope, EventMeta } from './envelope';
@@ -50,7 +58,22 @@ export {
   type ViewKey,
 } from './names';
 export { payloadShapeProblem } from './payload-shape';
+export { applyEvents, type DeadLetter, type PageResult } from './projection/apply-events';
+export {
+  type AnyProjection,
+  defineProjection,
+  type ErrorPolicy,
+  type Handler,
+  type Projection,
+  type ProjectionConfig,
+  type RowOf,
+  type TableSpec,
+  type Tables,
+  table,
+} from './projection/define-projection';
+export type { ChangeSet, ReadModelReader, ReadModelStore, StoredRow } from './projection/read-model-store';
 export { type PayloadIssue, type StandardSchemaV1, type ValidationResult, validate } from './schema';
+export { type Upcaster, type UpcasterChain, upcasterChain } from './upcast';
 export {
   type CommandEnvelope,
   CommandEnvelopeSchema,

@@ -1,0 +1,83 @@
+/**
+ * A projection turns events into read-model rows. Its handlers are pure
+ * functions of (event, store): the same code fills the edge's SQLite tables and
+ * the browser's IndexedDB tables, through the {@link ReadModelStore} interface.
+ */
+import type { EventEnvelope } from '../envelope';
+import { TidemarkError } from '../errors';
+import { isValidName } from '../names';
+import type { ReadModelStore } from './read-model-store';
+
+/** A table of a projection. `Row` is a phantom type: the shape of its values. */
+export interface TableSpec<Row = unknown> {
+  /** Top-level fields of the row with an index, for `store.find(table, field, value)`. */
+  readonly indexes: readonly (keyof Row & string)[];
+  /** Served at `/api/views/:view` under this name; `false` keeps the table internal. Default: the table's name. */
+  readonly view: string | false;
+  readonly __row?: Row;
+}
+
+export type Tables = Record<string, TableSpec>;
+export type RowOf<T> = T extends TableSpec<infer Row> ? Row : never;
+
+/**
+ * Declares a table and the type of its rows.
+ *
+ * @example const orders = table<OrderRow>({ indexes: ['customerId'] });
+ */
+export function table<Row>(
+  spec: { indexes?: readonly (keyof Row & string)[]; view?: string | false } = {},
+): TableSpec<Row> {
+  return { indexes: spec.indexes ?? [], view: spec.view ?? '' };
+}
+
+export type Handler<T extends Tables> = (event: EventEnvelope, store: ReadModelStore<T>) => void | Promise<void>;
+
+/** What happens when a handler throws: record a dead letter and go on, or stop there. */
+export type ErrorPolicy = 'skip' | 'stop';
+
+export interface ProjectionConfig<T extends Tables> {
+  readonly name: string;
+  /** Raise when handlers change meaning: the projection then needs a rebuild. */
+  readonly version: number;
+  readonly tables: T;
+  /** One handler per event type; events of other types are skipped. */
+  readonly handlers: Readonly<Record<string, Handler<T>>>;
+  /** Default `'skip'`. */
+  readonly onError?: ErrorPolicy;
+}
+
+export interface Projection<T extends Tables = Tables> extends ProjectionConfig<T> {
+  readonly onError: ErrorPolicy;
+  /** View name → table name, for the tables served as views. */
+  readonly views: ReadonlyMap<string, string>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the runtime treats every projection alike.
+export type AnyProjection = Projection<any>;
+
+/**
+ * @example
+ * export const orderViews = defineProjection({
+ *   name: 'order-views', version: 1,
+ *   tables: { orders: table<OrderRow>() },
+ *   handlers: { OrderCreated: async (event, store) => store.put('orders', event.aggregateId, {...}) },
+ * });
+ */
+export function defineProjection<T extends Tables>(config: ProjectionConfig<T>): Projection<T> {
+  if (!isValidName(config.name)) throw definitionError(`projection name "${config.name}" is not a valid name`);
+  if (!Number.isInteger(config.version) || config.version < 1) throw definitionError('version must be an integer >= 1');
+  const views = new Map<string, string>();
+  for (const [name, spec] of Object.entries(config.tables)) {
+    if (!isValidName(name)) throw definitionError(`table name "${name}" is not a valid name`);
+    if (spec.view === false) continue;
+    const view = spec.view === '' ? name : spec.view;
+    if (views.has(view)) throw definitionError(`view ${view} is defined twice`);
+    views.set(view, name);
+  }
+  return { ...config, onError: config.onError ?? 'skip', views };
+}
+
+function definitionError(message: string): TidemarkError {
+  return new TidemarkError('invalid_definition', message);
+}
