@@ -43,11 +43,12 @@ describe('accepted', () => {
           aggregateId: id,
           version: 1,
           type: 'OrderCreated',
-          schemaVersion: 1,
+          schemaVersion: 2,
           payload: {
             customerId: 'cust-1',
             items: ITEMS,
             totalAmount: TOTAL,
+            currency: 'EUR',
             status: 'PENDING',
             shippingAddress: ADDRESS,
           },

@@ -57,7 +57,7 @@ describe('accepted transitions', () => {
     const { id, reply } = await scenario(given, when);
     const events = expectAccepted(reply, given.length + 1);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type, version: given.length + 1, schemaVersion: 1, payload });
+    expect(events[0]).toMatchObject({ type, version: given.length + 1, payload });
     expect(versionsOf(await api.events('Order', id))).toEqual([...given.keys(), given.length].map((i) => i + 1));
   });
 });
@@ -106,6 +106,7 @@ describe('CreateOrder', () => {
       customerId: 'cust-42',
       items,
       totalAmount: 10.5,
+      currency: 'EUR',
       status: 'PENDING',
       shippingAddress: address,
     });

@@ -7,5 +7,5 @@ import { ordersApp } from './app';
 
 const tidemark = createTidemark(ordersApp);
 
-export const AggregateObject = tidemark.AggregateObject;
+export const { AggregateObject, FeedObject, ProjectionObject, MetricsObject } = tidemark;
 export default tidemark.worker;

@@ -66,12 +66,9 @@ export {
   type Handler,
   type Projection,
   type ProjectionConfig,
-  type RowOf,
-  type TableSpec,
-  type Tables,
-  table,
 } from './projection/define-projection';
 export type { ChangeSet, ReadModelReader, ReadModelStore, StoredRow } from './projection/read-model-store';
+export { type RowOf, type TableSpec, type Tables, table } from './projection/table';
 export { type PayloadIssue, type StandardSchemaV1, type ValidationResult, validate } from './schema';
 export { type Upcaster, type UpcasterChain, upcasterChain } from './upcast';
 export {

@@ -5,8 +5,16 @@
 export interface TidemarkEnv {
   /** One SQLite-backed AggregateObject per tenant + aggregate type + id. */
   readonly AGGREGATES: DurableObjectNamespace;
+  /** One FeedObject per tenant: every committed event, in order. */
+  readonly FEEDS: DurableObjectNamespace;
+  /** One ProjectionObject per tenant + projection: an edge read model. */
+  readonly PROJECTIONS: DurableObjectNamespace;
+  /** One MetricsObject per tenant: the sum of every isolate's observations. */
+  readonly METRICS: DurableObjectNamespace;
   /** HS256 secret for bearer tokens (a `wrangler secret` in production). */
   readonly JWT_SECRET?: string;
   /** `"true"` enables `POST /api/dev/token`. Set in development only. */
   readonly DEV_AUTH?: string;
+  /** `"true"` enables `POST /api/admin/faults`, the fault switches for tests. Development only. */
+  readonly FAULTS?: string;
 }

@@ -17,3 +17,28 @@ export const DEV_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
 /** Longest `sub` claim accepted; it is copied into every event's `meta.actor`. */
 export const MAX_ACTOR_LENGTH = 256;
+
+/** CONTRACT.md: `limit` of `GET /api/events` when absent. */
+export const DEFAULT_FEED_PAGE = 500;
+
+/** CONTRACT.md: a larger `limit` is treated as this. ~1 KiB an event keeps a page near 1 MiB. */
+export const MAX_FEED_PAGE = 1000;
+
+/** Events a live socket gets in one frame while it catches up; well under the 1 MiB frame limit. */
+export const LIVE_FRAME_EVENTS = 200;
+
+/** CONTRACT.md: `waitFor` holds an answer at most this long, then `504 consistency_timeout`. */
+export const WAIT_FOR_TIMEOUT_MS = 5000;
+
+/**
+ * How long a command's answer waits for the feed hand-off. Past it the command
+ * still succeeds: the outbox and an alarm deliver the events later.
+ */
+export const HANDOFF_TIMEOUT_MS = 2000;
+
+/** First retry of an undelivered outbox, doubled on each failure up to the maximum. */
+export const OUTBOX_RETRY_MS = 1000;
+export const OUTBOX_RETRY_MAX_MS = 60_000;
+
+/** Events a projection reads from the feed and applies in one transaction. */
+export const PROJECTION_PAGE = 500;

@@ -3,5 +3,5 @@ import { fixtureApp } from './fixture-app';
 
 const tidemark = createTidemark(fixtureApp);
 
-export const AggregateObject = tidemark.AggregateObject;
+export const { AggregateObject, FeedObject, ProjectionObject, MetricsObject } = tidemark;
 export default tidemark.worker;

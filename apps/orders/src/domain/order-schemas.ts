@@ -22,8 +22,12 @@ export type ShippingAddress = z.output<typeof ShippingAddress>;
 export const OrderStatus = z.enum(['PENDING', 'PAID', 'SHIPPED', 'CANCELLED']);
 export type OrderStatus = z.output<typeof OrderStatus>;
 
+/** ISO 4217 code; orders before OrderCreated v2 had none (see order-upcasters.ts). */
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code');
+
 export const CreateOrder = z.object({
   customerId: text(128),
+  currency: Currency.default('EUR'),
   items: z.array(OrderItem).min(1, 'an order needs at least one item').max(500),
   shippingAddress: ShippingAddress,
 });
@@ -35,6 +39,7 @@ export const OrderCreated = z.object({
   customerId: z.string(),
   items: z.array(OrderItem),
   totalAmount: z.number(),
+  currency: Currency,
   status: z.literal('PENDING'),
   shippingAddress: ShippingAddress.nullable(),
 });

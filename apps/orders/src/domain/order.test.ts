@@ -16,7 +16,14 @@ const address = { street: '1 Harbour Road', city: 'Tidemark' };
 
 const created: OrderEvent = {
   type: 'OrderCreated',
-  payload: { customerId: 'cust-1', items, totalAmount: 15, status: 'PENDING', shippingAddress: address },
+  payload: {
+    currency: 'EUR',
+    customerId: 'cust-1',
+    items,
+    totalAmount: 15,
+    status: 'PENDING',
+    shippingAddress: address,
+  },
 };
 const paid: OrderEvent = { type: 'OrderPaid', payload: { amount: 15 } };
 const shipped: OrderEvent = { type: 'OrderShipped', payload: {} };
@@ -27,7 +34,7 @@ const ship = { type: 'ShipOrder', payload: {} } as const;
 const cancel = { type: 'CancelOrder', payload: { reason: 'changed my mind' } } as const;
 const create = {
   type: 'CreateOrder',
-  payload: { customerId: 'cust-1', items, shippingAddress: address },
+  payload: { currency: 'EUR', customerId: 'cust-1', items, shippingAddress: address },
 } as const;
 
 describe('Order: CreateOrder', () => {
@@ -38,11 +45,21 @@ describe('Order: CreateOrder', () => {
   it('carries a free-form address line as given', () => {
     spec
       .given([])
-      .when({ type: 'CreateOrder', payload: { customerId: 'c-2', items, shippingAddress: '1 Harbour Road' } })
+      .when({
+        type: 'CreateOrder',
+        payload: { currency: 'EUR', customerId: 'c-2', items, shippingAddress: '1 Harbour Road' },
+      })
       .thenEvents([
         {
           type: 'OrderCreated',
-          payload: { customerId: 'c-2', items, totalAmount: 15, status: 'PENDING', shippingAddress: '1 Harbour Road' },
+          payload: {
+            currency: 'EUR',
+            customerId: 'c-2',
+            items,
+            totalAmount: 15,
+            status: 'PENDING',
+            shippingAddress: '1 Harbour Road',
+          },
         },
       ]);
   });
@@ -51,7 +68,10 @@ describe('Order: CreateOrder', () => {
     const cheap = [{ sku: 'pen', name: 'Pen', price: 3.33, quantity: 3 }];
     spec
       .given([])
-      .when({ type: 'CreateOrder', payload: { customerId: 'cust-1', items: cheap, shippingAddress: address } })
+      .when({
+        type: 'CreateOrder',
+        payload: { currency: 'EUR', customerId: 'cust-1', items: cheap, shippingAddress: address },
+      })
       .thenRejects('minimum_order_amount');
   });
 
@@ -59,7 +79,10 @@ describe('Order: CreateOrder', () => {
     const free = [{ sku: 'gift', name: 'Gift', price: 0, quantity: 5 }];
     spec
       .given([])
-      .when({ type: 'CreateOrder', payload: { customerId: 'cust-1', items: free, shippingAddress: address } })
+      .when({
+        type: 'CreateOrder',
+        payload: { currency: 'EUR', customerId: 'cust-1', items: free, shippingAddress: address },
+      })
       .thenRejects('minimum_order_amount');
   });
 
@@ -67,11 +90,21 @@ describe('Order: CreateOrder', () => {
     const exact = [{ sku: 'pen', name: 'Pen', price: 2.5, quantity: 4 }];
     spec
       .given([])
-      .when({ type: 'CreateOrder', payload: { customerId: 'cust-1', items: exact, shippingAddress: address } })
+      .when({
+        type: 'CreateOrder',
+        payload: { currency: 'EUR', customerId: 'cust-1', items: exact, shippingAddress: address },
+      })
       .thenEvents([
         {
           type: 'OrderCreated',
-          payload: { customerId: 'cust-1', items: exact, totalAmount: 10, status: 'PENDING', shippingAddress: address },
+          payload: {
+            currency: 'EUR',
+            customerId: 'cust-1',
+            items: exact,
+            totalAmount: 10,
+            status: 'PENDING',
+            shippingAddress: address,
+          },
         },
       ]);
   });
@@ -82,11 +115,21 @@ describe('Order: CreateOrder', () => {
     expect(orderTotal(dimes)).toBe(10);
     spec
       .given([])
-      .when({ type: 'CreateOrder', payload: { customerId: 'cust-1', items: dimes, shippingAddress: address } })
+      .when({
+        type: 'CreateOrder',
+        payload: { currency: 'EUR', customerId: 'cust-1', items: dimes, shippingAddress: address },
+      })
       .thenEvents([
         {
           type: 'OrderCreated',
-          payload: { customerId: 'cust-1', items: dimes, totalAmount: 10, status: 'PENDING', shippingAddress: address },
+          payload: {
+            currency: 'EUR',
+            customerId: 'cust-1',
+            items: dimes,
+            totalAmount: 10,
+            status: 'PENDING',
+            shippingAddress: address,
+          },
         },
       ]);
   });
@@ -191,7 +234,7 @@ describe('Order: schema rules (resolveCommand)', () => {
   it('resolves a valid CreateOrder to the Order aggregate with its parsed payload', () => {
     const resolved = resolveCommand(ordersApp, envelope('CreateOrder', validCreate));
     expect(resolved.aggregate).toBe(Order);
-    expect(resolved.payload).toEqual(validCreate);
+    expect(resolved.payload).toEqual({ ...validCreate, currency: 'EUR' });
   });
 
   it('refuses an order without items', () => {

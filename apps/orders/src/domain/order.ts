@@ -28,7 +28,8 @@ export const Order = defineAggregate({
     CancelOrder: s.CancelOrder,
   },
   events: {
-    OrderCreated: { schemaVersion: 1, payload: s.OrderCreated },
+    // v2 added `currency`; v1 events are lifted by order-upcasters.ts.
+    OrderCreated: { schemaVersion: 2, payload: s.OrderCreated },
     OrderPaid: { schemaVersion: 1, payload: s.OrderPaid },
     OrderShipped: { schemaVersion: 1, payload: s.OrderShipped },
     OrderCancelled: { schemaVersion: 1, payload: s.OrderCancelled },
@@ -37,7 +38,7 @@ export const Order = defineAggregate({
   decide(command, state) {
     if (command.type === 'CreateOrder') {
       if (state.status !== 'NONE') reject('order_exists', 'an order with this id already exists');
-      const { customerId, items, shippingAddress } = command.payload;
+      const { customerId, items, shippingAddress, currency } = command.payload;
       const totalAmount = orderTotal(items);
       if (totalAmount < MINIMUM_ORDER_AMOUNT) {
         reject(
@@ -48,7 +49,7 @@ export const Order = defineAggregate({
       return [
         {
           type: 'OrderCreated',
-          payload: { customerId, items, totalAmount, status: 'PENDING' as const, shippingAddress },
+          payload: { customerId, items, totalAmount, currency, status: 'PENDING' as const, shippingAddress },
         },
       ];
     }

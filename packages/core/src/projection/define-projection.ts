@@ -7,29 +7,7 @@ import type { EventEnvelope } from '../envelope';
 import { TidemarkError } from '../errors';
 import { isValidName } from '../names';
 import type { ReadModelStore } from './read-model-store';
-
-/** A table of a projection. `Row` is a phantom type: the shape of its values. */
-export interface TableSpec<Row = unknown> {
-  /** Top-level fields of the row with an index, for `store.find(table, field, value)`. */
-  readonly indexes: readonly (keyof Row & string)[];
-  /** Served at `/api/views/:view` under this name; `false` keeps the table internal. Default: the table's name. */
-  readonly view: string | false;
-  readonly __row?: Row;
-}
-
-export type Tables = Record<string, TableSpec>;
-export type RowOf<T> = T extends TableSpec<infer Row> ? Row : never;
-
-/**
- * Declares a table and the type of its rows.
- *
- * @example const orders = table<OrderRow>({ indexes: ['customerId'] });
- */
-export function table<Row>(
-  spec: { indexes?: readonly (keyof Row & string)[]; view?: string | false } = {},
-): TableSpec<Row> {
-  return { indexes: spec.indexes ?? [], view: spec.view ?? '' };
-}
+import type { Tables } from './table';
 
 export type Handler<T extends Tables> = (event: EventEnvelope, store: ReadModelStore<T>) => void | Promise<void>;
 
@@ -53,7 +31,6 @@ export interface Projection<T extends Tables = Tables> extends ProjectionConfig<
   readonly views: ReadonlyMap<string, string>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the runtime treats every projection alike.
 export type AnyProjection = Projection<any>;
 
 /**

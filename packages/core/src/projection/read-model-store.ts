@@ -3,7 +3,7 @@
  * storage adapter implements. Handlers see rows by table and key; adapters
  * only need batched reads, index lookups, and one atomic commit per page.
  */
-import type { RowOf, Tables } from './define-projection';
+import type { RowOf, Tables } from './table';
 
 /** What a handler can do. Async because IndexedDB is; the edge's SQLite answers at once. */
 export interface ReadModelStore<T extends Tables = Tables> {

@@ -4,8 +4,9 @@
  * events that change it. Writes of one event are staged apart, so a handler
  * that throws halfway leaves nothing behind.
  */
-import type { Tables } from './define-projection';
+
 import type { ChangeSet, ReadModelReader, ReadModelStore, StoredRow } from './read-model-store';
+import type { Tables } from './table';
 
 const DELETED = Symbol('deleted');
 type Slot = { readonly table: string; readonly key: string; readonly value: unknown };

@@ -7,12 +7,20 @@
  * `await` (SQLite calls are synchronous), so no other request can interleave.
  * The output gate holds the RPC answer until the transaction is durable, so an
  * answered command survives a crash.
+ *
+ * Events reach the tenant's feed through an outbox written in the same
+ * transaction: after the commit the object hands the outbox to the feed; if
+ * that fails or is slow, the command is still answered and an alarm (armed
+ * with the commit, so a crash cannot lose it) delivers later. The feed ignores
+ * versions it has, so a hand-off repeated by a racing command or a twice-fired
+ * alarm is harmless.
  */
 
 import { DurableObject } from 'cloudflare:workers';
 import { type AnyAggregate, type App, decide, stampEvents, TidemarkError } from '@tidemark/core';
 import type { TidemarkEnv } from '../env';
-import { DEFAULT_SNAPSHOT_EVERY } from '../limits';
+import { feedStub } from '../feed/feed-stub';
+import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
 import type { AggregateRpc, CommandAnswer, ExecuteRequest, LoadInfo, StreamPage, StreamRef } from './aggregate-rpc';
 import { AggregateStore } from './aggregate-store';
 
@@ -45,13 +53,21 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
   return class AggregateObject extends DurableObject<TidemarkEnv> implements AggregateRpc {
     readonly #store: AggregateStore;
     #loaded: Loaded | undefined;
+    /** Failed alarm deliveries in a row, for the backoff. */
+    #attempt = 0;
 
     constructor(ctx: DurableObjectState, env: TidemarkEnv) {
       super(ctx, env);
       this.#store = new AggregateStore(ctx.storage.sql);
     }
 
-    execute(request: ExecuteRequest): CommandAnswer {
+    async execute(request: ExecuteRequest): Promise<CommandAnswer> {
+      const answer = this.#decideAndCommit(request);
+      if (answer.httpStatus === 200) await this.#handOff(request.stream, HANDOFF_TIMEOUT_MS);
+      return answer;
+    }
+
+    #decideAndCommit(request: ExecuteRequest): CommandAnswer {
       const loaded = this.#load(request.stream);
       const stored = this.#store.storedAnswer(request.commandId);
       if (stored !== undefined) {
@@ -102,20 +118,60 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
       this.ctx.storage.transactionSync(() => {
         this.#store.saveStreamRef(request.stream);
         this.#store.appendEvents(events);
+        this.#store.addToOutbox(events);
         this.#store.saveAnswer(request.commandId, request.fingerprint, answer);
         if (crossesSnapshot) {
           this.#store.saveSnapshot({ version, stateVersion: loaded.aggregate.stateVersion, state: decision.state });
         }
       });
+      // Armed with the commit (no await in between: one atomic write), so a crash before the hand-off cannot strand the outbox.
+      void this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS);
       // Only after the commit: a failed transaction leaves the in-memory state as it was.
       loaded.state = decision.state;
       loaded.version = version;
       return answer;
     }
 
+    /** Delivers the outbox; retries by alarm with backoff until the feed has everything. */
+    override async alarm(): Promise<void> {
+      const stream = this.#store.streamRef();
+      if (stream === undefined) return;
+      const delivered = await this.#handOff(stream, HANDOFF_TIMEOUT_MS * 5);
+      if (delivered) {
+        this.#attempt = 0;
+        return;
+      }
+      this.#attempt += 1;
+      await this.ctx.storage.setAlarm(Date.now() + Math.min(OUTBOX_RETRY_MS * 2 ** this.#attempt, OUTBOX_RETRY_MAX_MS));
+    }
+
+    /** Hands undelivered events to the feed. Returns true when the outbox is empty afterwards. */
+    async #handOff(stream: StreamRef, timeoutMs: number): Promise<boolean> {
+      const pending = this.#store.outboxEvents(stream);
+      const last = pending.at(-1);
+      if (last === undefined) return true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        await Promise.race([
+          feedStub(this.env, stream.tenant).append(stream.tenant, pending),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('feed hand-off timed out')), timeoutMs);
+          }),
+        ]);
+      } catch {
+        // The alarm armed at commit time retries; the command's answer does not wait on a broken feed.
+        return false;
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+      }
+      const remaining = this.#store.clearOutbox(last.version);
+      if (remaining === 0) await this.ctx.storage.deleteAlarm();
+      return remaining === 0;
+    }
+
     readStream(stream: StreamRef, after: number, limit: number): StreamPage {
       this.#checkStream(stream);
-      const events = [...this.#store.eventsAfter(stream, after, limit)];
+      const events = [...this.#store.eventsAfter(stream, after, limit)].map((event) => app.upcast(event));
       return { events, version: this.#loaded?.version ?? this.#store.currentVersion() };
     }
 
@@ -159,7 +215,7 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
       }
       let eventsReplayed = 0;
       for (const event of this.#store.eventsAfter(stream, version)) {
-        state = aggregate.evolve(state, event);
+        state = aggregate.evolve(state, app.upcast(event));
         version = event.version;
         eventsReplayed += 1;
       }

@@ -26,7 +26,10 @@ function add(stream: StreamRef, commandId: string, by: number, extra: Partial<Ex
 }
 
 /** Runs `body` inside the stream's object, with the object itself and its storage. */
-function inObject(stream: StreamRef, body: (object: AggregateRpc, state: DurableObjectState) => void): Promise<void> {
+function inObject(
+  stream: StreamRef,
+  body: (object: AggregateRpc, state: DurableObjectState) => Promise<void>,
+): Promise<void> {
   const stub = env.AGGREGATES.get(env.AGGREGATES.idFromName(aggregateObjectName(stream)));
   return runInDurableObject(stub, (instance, state) => body(instance as unknown as AggregateRpc, state));
 }
@@ -95,53 +98,53 @@ describe('AggregateObject', () => {
 
   it('restarts from its latest snapshot after 1,000 events', async () => {
     const stream = newStream();
-    await inObject(stream, (instance, state) => {
+    await inObject(stream, async (instance, state) => {
       for (let i = 1; i <= 1000; i += 1) {
-        expect(instance.execute(add(stream, `bulk-${i}`, 1)).httpStatus).toBe(200);
+        expect((await instance.execute(add(stream, `bulk-${i}`, 1))).httpStatus).toBe(200);
       }
       // A fresh object on the same storage is what a restart looks like.
       const Restarted = createAggregateObject(defineApp({ name: 'fixture', aggregates: [Counter] }));
       const restarted = new Restarted(state, env);
       expect(restarted.inspect(stream)).toEqual({ version: 1000, snapshotVersion: 1000, eventsReplayed: 0 });
 
-      for (let i = 1; i <= 5; i += 1) restarted.execute(add(stream, `more-${i}`, 1));
+      for (let i = 1; i <= 5; i += 1) await restarted.execute(add(stream, `more-${i}`, 1));
       const again = new Restarted(state, env);
       expect(again.inspect(stream)).toEqual({ version: 1005, snapshotVersion: 1000, eventsReplayed: 5 });
       // The state rebuilt from the snapshot is the real one: a rule that depends on it still holds.
-      expect(again.execute(add(stream, 'too-far', -1006)).httpStatus).toBe(422);
-      expect(again.execute(add(stream, 'just-enough', -1005)).httpStatus).toBe(200);
+      expect((await again.execute(add(stream, 'too-far', -1006))).httpStatus).toBe(422);
+      expect((await again.execute(add(stream, 'just-enough', -1005))).httpStatus).toBe(200);
     });
   });
 
   it('ignores a snapshot of an older state shape and replays every event', async () => {
     const stream = newStream();
-    await inObject(stream, (instance, state) => {
-      for (let i = 1; i <= 150; i += 1) instance.execute(add(stream, `e-${i}`, 2));
+    await inObject(stream, async (instance, state) => {
+      for (let i = 1; i <= 150; i += 1) await instance.execute(add(stream, `e-${i}`, 2));
       const CounterV2 = defineAggregate({ ...Counter, stateVersion: 2 });
       const Upgraded = createAggregateObject(defineApp({ name: 'fixture', aggregates: [CounterV2] }));
       const upgraded = new Upgraded(state, env);
       expect(upgraded.inspect(stream)).toEqual({ version: 150, snapshotVersion: null, eventsReplayed: 150 });
-      expect(upgraded.execute(add(stream, 'check', -301)).httpStatus).toBe(422);
+      expect((await upgraded.execute(add(stream, 'check', -301))).httpStatus).toBe(422);
     });
   });
 
   it('snapshots at the configured interval', async () => {
     const stream = newStream();
-    await inObject(stream, (_instance, state) => {
+    await inObject(stream, async (_instance, state) => {
       const app = defineApp({ name: 'fixture', aggregates: [Counter] });
       const Every10 = createAggregateObject(app, { snapshotEvery: 10 });
       const writer = new Every10(state, env);
-      for (let i = 1; i <= 25; i += 1) writer.execute(add(stream, `s-${i}`, 1));
+      for (let i = 1; i <= 25; i += 1) await writer.execute(add(stream, `s-${i}`, 1));
       expect(new Every10(state, env).inspect(stream)).toEqual({ version: 25, snapshotVersion: 20, eventsReplayed: 5 });
     });
   });
 
   it('refuses a request for a stream other than the one it holds', async () => {
     const stream = newStream();
-    await inObject(stream, (instance) => {
-      instance.execute(add(stream, 'mine', 1));
+    await inObject(stream, async (instance) => {
+      await instance.execute(add(stream, 'mine', 1));
       const other = { ...stream, tenant: 'someone-else' };
-      expect(() => instance.execute(add(other, 'theirs', 1))).toThrow(/another stream/);
+      await expect(instance.execute(add(other, 'theirs', 1))).rejects.toThrow(/another stream/);
       expect(() => instance.readStream(other, 0, 10)).toThrow(/another stream/);
     });
   });

@@ -58,7 +58,7 @@ export interface LoadInfo {
 }
 
 export interface AggregateRpc {
-  execute(request: ExecuteRequest): CommandAnswer;
+  execute(request: ExecuteRequest): Promise<CommandAnswer>;
   readStream(stream: StreamRef, after: number, limit: number): StreamPage;
   inspect(stream: StreamRef): LoadInfo;
 }

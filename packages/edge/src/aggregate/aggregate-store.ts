@@ -18,6 +18,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS commands (
      command_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
      http_status INTEGER NOT NULL, answer TEXT NOT NULL)`,
+  // Versions committed here but not yet acknowledged by the tenant's feed.
+  'CREATE TABLE IF NOT EXISTS outbox (version INTEGER PRIMARY KEY)',
   `CREATE TABLE IF NOT EXISTS snapshots (
      id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL,
      state_version INTEGER NOT NULL, state TEXT NOT NULL)`,
@@ -119,6 +121,27 @@ export class AggregateStore {
         event.meta.at,
       );
     }
+  }
+
+  addToOutbox(events: readonly EventEnvelope[]): void {
+    for (const event of events) this.#sql.exec('INSERT OR IGNORE INTO outbox (version) VALUES (?)', event.version);
+  }
+
+  /** Events not yet in the feed, in version order. */
+  outboxEvents(stream: StreamRef): EventEnvelope[] {
+    return this.#sql
+      .exec<EventRow>(
+        `SELECT e.version, e.id, e.type, e.schema_version, e.payload, e.command_id, e.actor, e.at
+         FROM outbox o JOIN events e ON e.version = o.version ORDER BY e.version`,
+      )
+      .toArray()
+      .map((row) => toEnvelope(stream, row));
+  }
+
+  /** Forgets delivered versions; returns how many remain undelivered. */
+  clearOutbox(upTo: number): number {
+    this.#sql.exec('DELETE FROM outbox WHERE version <= ?', upTo);
+    return this.#sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM outbox').one().n;
   }
 
   storedAnswer(commandId: string): StoredAnswer | undefined {

@@ -40,6 +40,19 @@ export async function authenticate(header: string | undefined, secret: string | 
   return { actor: parsed.data.sub, tenant: parsed.data.tenant, roles: parsed.data.roles ?? [] };
 }
 
+/**
+ * Browsers cannot set headers on a WebSocket, so the live route also takes the
+ * token as a subprotocol: `Sec-WebSocket-Protocol: tidemark, bearer.<JWT>`.
+ * Returns it as an `Authorization` header value, or undefined.
+ */
+export function bearerFromProtocols(protocols: string | undefined): string | undefined {
+  const entry = protocols
+    ?.split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith('bearer.'));
+  return entry === undefined ? undefined : `Bearer ${entry.slice('bearer.'.length)}`;
+}
+
 function unauthorized(message: string): TidemarkError {
   return new TidemarkError('unauthorized', message);
 }

@@ -5,12 +5,16 @@
  */
 import type { App } from '@tidemark/core';
 import { Hono } from 'hono';
-import { authenticate } from './auth';
+import { flushMetrics } from '../metrics/recorder';
+import { adminRoutes } from './admin-routes';
+import { authenticate, bearerFromProtocols } from './auth';
 import { commandRoutes } from './command-routes';
 import { devTokenRoute } from './dev-token-route';
 import type { EdgeContext } from './edge-context';
 import { errorResponse } from './error-response';
+import { feedRoutes } from './feed-routes';
 import { streamRoutes } from './stream-routes';
+import { viewRoutes } from './view-routes';
 
 /**
  * @example
@@ -24,11 +28,18 @@ export function createEdgeApp(app: App) {
   api.route('/api/dev/token', devTokenRoute());
 
   api.use('/api/*', async (c, next) => {
-    c.set('access', await authenticate(c.req.header('authorization'), c.env.JWT_SECRET));
+    const header = c.req.header('authorization') ?? bearerFromProtocols(c.req.header('sec-websocket-protocol'));
+    const access = await authenticate(header, c.env.JWT_SECRET);
+    c.set('access', access);
     await next();
+    // Sent after the answer, at most about once a second per isolate and tenant.
+    c.executionCtx.waitUntil(flushMetrics(c.env, access.tenant));
   });
   api.route('/api/commands', commandRoutes(app));
   api.route('/api/streams', streamRoutes(app));
+  api.route('/api/events', feedRoutes(app));
+  api.route('/api/views', viewRoutes(app));
+  api.route('/api/admin', adminRoutes(app));
 
   api.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404));
   api.onError((error, c) => errorResponse(c, error));

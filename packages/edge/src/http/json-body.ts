@@ -7,6 +7,14 @@ import { payloadShapeProblem } from '@tidemark/core';
 import { fail } from './error-response';
 
 /**
+ * Past the limit, a body is read on and thrown away up to this many bytes
+ * before the stream is cancelled: `wrangler dev`'s proxy mishandles a request
+ * whose body the Worker cancelled (the next request gets a 503), and a client
+ * that sends a little too much should get its 413, not a reset.
+ */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
  * @example const body = await readJsonBody(c.req.raw, MAX_COMMAND_BYTES);
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
@@ -34,7 +42,7 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      await drain(reader, size);
       tooLarge(maxBytes);
     }
     chunks.push(value);
@@ -50,6 +58,16 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
   } catch {
     return fail('invalid_request', 'the body is not valid UTF-8');
   }
+}
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, read: number): Promise<void> {
+  let total = read;
+  while (total <= DRAIN_LIMIT_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    total += value.byteLength;
+  }
+  await reader.cancel();
 }
 
 function tooLarge(maxBytes: number): never {

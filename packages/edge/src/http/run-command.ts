@@ -15,6 +15,7 @@ import {
 import type { CommandAnswer } from '../aggregate/aggregate-rpc';
 import { aggregateStub } from '../aggregate/aggregate-stub';
 import type { TidemarkEnv } from '../env';
+import { recordCount, recordDuration } from '../metrics/recorder';
 import { issueToken } from './consistency-token';
 import { toErrorBody } from './error-response';
 
@@ -30,6 +31,15 @@ export interface WireAnswer {
  * @example const { httpStatus, body } = await runCommand(app, env, access, json);
  */
 export async function runCommand(app: App, env: TidemarkEnv, access: Access, json: unknown): Promise<WireAnswer> {
+  const started = Date.now();
+  const answer = await answerCommand(app, env, access, json);
+  const code = (answer.body.error as { code?: string } | undefined)?.code;
+  if (code !== undefined) recordCount(access.tenant, 'commands_rejected_total', { code });
+  recordDuration(access.tenant, 'command_duration_seconds', { status: String(answer.httpStatus) }, seconds(started));
+  return answer;
+}
+
+async function answerCommand(app: App, env: TidemarkEnv, access: Access, json: unknown): Promise<WireAnswer> {
   try {
     const envelope = parseCommandEnvelope(json);
     const resolved = resolveCommand(app, envelope);
@@ -37,6 +47,7 @@ export async function runCommand(app: App, env: TidemarkEnv, access: Access, jso
     if (allowed !== true) throw new TidemarkError('forbidden', allowed);
 
     const stream = { tenant: access.tenant, aggregate: envelope.aggregate, aggregateId: envelope.aggregateId };
+    const appendStarted = Date.now();
     const answer: CommandAnswer = await aggregateStub(env, stream).execute({
       stream,
       commandId: envelope.commandId,
@@ -47,6 +58,14 @@ export async function runCommand(app: App, env: TidemarkEnv, access: Access, jso
       actor: access.actor,
       roles: access.roles,
     });
+    if (answer.body.status === 'accepted') {
+      recordDuration(
+        access.tenant,
+        'event_append_duration_seconds',
+        { aggregate: stream.aggregate },
+        seconds(appendStarted),
+      );
+    }
     if (answer.body.status !== 'accepted') return { httpStatus: answer.httpStatus, body: { ...answer.body } };
     const token = await issueToken(env.JWT_SECRET ?? '', access.tenant, answer.body);
     return { httpStatus: answer.httpStatus, body: { ...answer.body, token } };
@@ -54,6 +73,10 @@ export async function runCommand(app: App, env: TidemarkEnv, access: Access, jso
     const { status, body } = toErrorBody(error);
     return { httpStatus: status, body };
   }
+}
+
+function seconds(since: number): number {
+  return (Date.now() - since) / 1000;
 }
 
 /** "Same body" (CONTRACT.md) is the same type, payload and expectedVersion, whatever the key order. */

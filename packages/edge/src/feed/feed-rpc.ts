@@ -1,0 +1,45 @@
+/**
+ * What the Worker, the AggregateObjects and the ProjectionObjects ask of a
+ * tenant's FeedObject. Positions are plain integers inside the runtime and
+ * opaque cursors outside it.
+ */
+import type { ErrorBody, EventEnvelope } from '@tidemark/core';
+import type { PositionedEvent } from './feed-store';
+
+export interface FeedPage {
+  /** Upcast events, each with its `position` cursor. */
+  readonly events: readonly EventEnvelope[];
+  readonly cursor: string;
+  readonly hasMore: boolean;
+}
+
+export interface RawFeedPage {
+  readonly epoch: string;
+  /** Upcast events with integer positions. */
+  readonly events: readonly PositionedEvent[];
+  /** The feed's last position when the page was read. */
+  readonly head: number;
+}
+
+export interface FeedFaults {
+  /** The next N appends fail as if the feed were unreachable. */
+  readonly failAppends?: number;
+}
+
+export interface FeedRpc {
+  /** Idempotent on aggregate + version; events of one stream must come in version order. */
+  append(tenant: string, events: readonly EventEnvelope[]): { readonly head: number };
+  /**
+   * A page for clients, by opaque cursor (absent: from the start). A bad cursor
+   * comes back as data (`invalid_cursor`): a thrown error would lose its code over RPC.
+   */
+  page(cursor: string | undefined, limit: number): FeedPage | { readonly error: ErrorBody };
+  /** A page for projections, by integer position. */
+  readRaw(after: number, limit: number): RawFeedPage;
+  /** The position of a stream's event, waiting for it up to `timeoutMs`; null on time-out. */
+  waitForEvent(aggregate: string, aggregateId: string, version: number, timeoutMs: number): Promise<number | null>;
+  /** The opaque cursor for an integer position of this feed. */
+  cursorAt(position: number): string;
+  head(): number;
+  setFaults(faults: FeedFaults): void;
+}

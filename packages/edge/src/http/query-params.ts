@@ -1,0 +1,18 @@
+/**
+ * Strict parsing of query parameters: a number is a plain decimal integer, and
+ * a bad value is `400 invalid_request`, never a silent default.
+ */
+import { fail } from './error-response';
+
+/** A positive decimal integer, no sign, no leading zeros, no exponent. */
+const POSITIVE_INTEGER = /^[1-9][0-9]{0,15}$/;
+
+/**
+ * `limit`: absent → `fallback`; over `max` → `max` (CONTRACT.md: "treated as");
+ * zero, negative, or not an integer → `invalid_request`.
+ */
+export function parseLimit(value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!POSITIVE_INTEGER.test(value)) fail('invalid_request', 'limit must be a positive integer');
+  return Math.min(Number(value), max);
+}

@@ -1,0 +1,186 @@
+/**
+ * The SQL of one edge read model: rows and index entries per generation, a
+ * checkpoint per generation, and dead letters. Generations are what make a
+ * rebuild invisible to readers: the shadow generation fills while queries read
+ * the active one, and the swap is one row update.
+ */
+import type { ChangeSet, DeadLetter, EventEnvelope, ReadModelReader } from '@tidemark/core';
+
+const SCHEMA = [
+  'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS checkpoints (gen INTEGER PRIMARY KEY, position INTEGER NOT NULL)',
+  `CREATE TABLE IF NOT EXISTS rows (
+     gen INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+     PRIMARY KEY (gen, tbl, key))`,
+  `CREATE TABLE IF NOT EXISTS idx (
+     gen INTEGER NOT NULL, tbl TEXT NOT NULL, field TEXT NOT NULL, val TEXT NOT NULL, key TEXT NOT NULL,
+     PRIMARY KEY (gen, tbl, field, val, key))`,
+  `CREATE TABLE IF NOT EXISTS dead_letters (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, gen INTEGER NOT NULL, position INTEGER NOT NULL,
+     event TEXT NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (gen, position))`,
+];
+
+/** Rows deleted per statement when an old generation is dropped, so no single step runs long. */
+const DROP_BATCH = 1000;
+
+export interface StoredDeadLetter {
+  readonly id: number;
+  readonly position: number;
+  readonly event: EventEnvelope;
+  readonly error: string;
+  readonly at: string;
+}
+
+export class ProjectionStore {
+  readonly #sql: SqlStorage;
+  /** Index fields per table, from the projection's definition. */
+  readonly #indexes: ReadonlyMap<string, readonly string[]>;
+
+  constructor(sql: SqlStorage, indexes: ReadonlyMap<string, readonly string[]>) {
+    this.#sql = sql;
+    this.#indexes = indexes;
+    for (const statement of SCHEMA) sql.exec(statement);
+  }
+
+  meta(key: string): string | undefined {
+    return this.#sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
+  }
+
+  checkpoint(gen: number): number {
+    return (
+      this.#sql.exec<{ position: number }>('SELECT position FROM checkpoints WHERE gen = ?', gen).toArray()[0]
+        ?.position ?? 0
+    );
+  }
+
+  setCheckpoint(gen: number, position: number): void {
+    this.#sql.exec('INSERT OR REPLACE INTO checkpoints (gen, position) VALUES (?, ?)', gen, position);
+  }
+
+  reader(gen: number): ReadModelReader {
+    return {
+      get: async (table, key) => this.get(gen, table, key),
+      find: async (table, field, value) =>
+        this.#sql
+          .exec<{ key: string; value: string }>(
+            `SELECT r.key, r.value FROM idx i JOIN rows r ON r.gen = i.gen AND r.tbl = i.tbl AND r.key = i.key
+             WHERE i.gen = ? AND i.tbl = ? AND i.field = ? AND i.val = ? ORDER BY r.key`,
+            gen,
+            table,
+            field,
+            JSON.stringify(value),
+          )
+          .toArray()
+          .map((row) => ({ key: row.key, value: JSON.parse(row.value) })),
+    };
+  }
+
+  get(gen: number, table: string, key: string): unknown {
+    const row = this.#sql
+      .exec<{ value: string }>('SELECT value FROM rows WHERE gen = ? AND tbl = ? AND key = ?', gen, table, key)
+      .toArray()[0];
+    return row === undefined ? undefined : JSON.parse(row.value);
+  }
+
+  /** Rows of a table in key order after `after`, at most `limit`. */
+  list(gen: number, table: string, after: string | undefined, limit: number): { key: string; value: unknown }[] {
+    return this.#sql
+      .exec<{ key: string; value: string }>(
+        'SELECT key, value FROM rows WHERE gen = ? AND tbl = ? AND key > ? ORDER BY key LIMIT ?',
+        gen,
+        table,
+        after ?? '',
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ key: row.key, value: JSON.parse(row.value) }));
+  }
+
+  /** Writes a page's changes; call inside the transaction that also moves the checkpoint. */
+  write(gen: number, changes: ChangeSet): void {
+    for (const { table, key } of changes.deletes) this.#remove(gen, table, key);
+    for (const { table, key, value } of changes.puts) {
+      this.#remove(gen, table, key);
+      this.#sql.exec(
+        'INSERT INTO rows (gen, tbl, key, value) VALUES (?, ?, ?, ?)',
+        gen,
+        table,
+        key,
+        JSON.stringify(value),
+      );
+      for (const field of this.#indexes.get(table) ?? []) {
+        const indexed = (value as Record<string, unknown> | null)?.[field];
+        if (typeof indexed !== 'string' && typeof indexed !== 'number') continue;
+        this.#sql.exec(
+          'INSERT INTO idx (gen, tbl, field, val, key) VALUES (?, ?, ?, ?, ?)',
+          gen,
+          table,
+          field,
+          JSON.stringify(indexed),
+          key,
+        );
+      }
+    }
+  }
+
+  addDeadLetters(gen: number, letters: readonly (DeadLetter & { position: number })[], at: string): void {
+    for (const letter of letters) {
+      this.#sql.exec(
+        `INSERT INTO dead_letters (gen, position, event, error, at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (gen, position) DO UPDATE SET error = excluded.error, at = excluded.at`,
+        gen,
+        letter.position,
+        JSON.stringify(letter.event),
+        letter.error,
+        at,
+      );
+    }
+  }
+
+  deadLetters(gen: number): StoredDeadLetter[] {
+    return this.#sql
+      .exec<{ id: number; position: number; event: string; error: string; at: string }>(
+        'SELECT id, position, event, error, at FROM dead_letters WHERE gen = ? ORDER BY position',
+        gen,
+      )
+      .toArray()
+      .map((row) => ({ ...row, event: JSON.parse(row.event) as EventEnvelope }));
+  }
+
+  deadLetterCount(gen: number): number {
+    return this.#sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM dead_letters WHERE gen = ?', gen).one().n;
+  }
+
+  removeDeadLetter(id: number): void {
+    this.#sql.exec('DELETE FROM dead_letters WHERE id = ?', id);
+  }
+
+  /** Drops a generation a batch at a time; returns true when nothing of it is left. */
+  dropGenerationBatch(gen: number): boolean {
+    const rows = this.#sql.exec(
+      'DELETE FROM rows WHERE rowid IN (SELECT rowid FROM rows WHERE gen = ? LIMIT ?)',
+      gen,
+      DROP_BATCH,
+    ).rowsWritten;
+    const entries = this.#sql.exec(
+      'DELETE FROM idx WHERE rowid IN (SELECT rowid FROM idx WHERE gen = ? LIMIT ?)',
+      gen,
+      DROP_BATCH,
+    ).rowsWritten;
+    if (rows === 0 && entries === 0) {
+      this.#sql.exec('DELETE FROM checkpoints WHERE gen = ?', gen);
+      this.#sql.exec('DELETE FROM dead_letters WHERE gen = ?', gen);
+      return true;
+    }
+    return false;
+  }
+
+  #remove(gen: number, table: string, key: string): void {
+    this.#sql.exec('DELETE FROM rows WHERE gen = ? AND tbl = ? AND key = ?', gen, table, key);
+    this.#sql.exec('DELETE FROM idx WHERE gen = ? AND tbl = ? AND key = ?', gen, table, key);
+  }
+}

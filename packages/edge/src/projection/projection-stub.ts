@@ -1,0 +1,27 @@
+/**
+ * How callers reach a tenant's projection: one object per tenant and
+ * projection, named `tenant/projection` (`/` cannot occur in either name).
+ */
+import { NAME_SEPARATOR } from '@tidemark/core';
+import type { TidemarkEnv } from '../env';
+import type { ProjectionClient, ProjectionRef, ProjectionRpc } from './projection-rpc';
+
+export function projectionStub(env: TidemarkEnv, tenant: string, projection: string): ProjectionClient {
+  const ref: ProjectionRef = { tenant, projection };
+  // Workers' RPC typing maps `unknown` payloads to `never`; the data is plain JSON, so the cast is safe.
+  const stub = env.PROJECTIONS.get(
+    env.PROJECTIONS.idFromName(`${tenant}${NAME_SEPARATOR}${projection}`),
+  ) as unknown as ProjectionRpc;
+  return {
+    nudge: (head) => stub.nudge(ref, head),
+    get: (table, key) => stub.get(ref, table, key),
+    list: (table, after, limit) => stub.list(ref, table, after, limit),
+    waitForPosition: (position, timeoutMs) => stub.waitForPosition(ref, position, timeoutMs),
+    status: () => stub.status(ref),
+    pause: () => stub.pause(ref),
+    resume: () => stub.resume(ref),
+    rebuild: () => stub.rebuild(ref),
+    deadLetters: () => stub.deadLetters(ref),
+    retryDeadLetter: (id) => stub.retryDeadLetter(ref, id),
+  };
+}
