@@ -17,6 +17,7 @@ export default defineConfig({
         },
       },
       'packages/edge/vitest.config.ts',
+      'apps/orders/vitest.config.ts',
       {
         test: {
           name: 'http',

@@ -17,7 +17,7 @@ function add(stream: StreamRef, commandId: string, by: number, extra: Partial<Ex
     stream,
     commandId,
     type: 'Add',
-    payload: { by },
+    payload: { by, note: '' },
     fingerprint: `fp-${commandId}-${by}-${extra.expectedVersion ?? 'any'}`,
     actor: 'tester',
     roles: [],
@@ -44,9 +44,9 @@ describe('AggregateObject', () => {
     const page = await client.readStream(stream, 0, 100);
     expect(page.version).toBe(3);
     expect(page.events.map((e) => [e.version, e.type, e.payload])).toEqual([
-      [1, 'Added', { by: 1 }],
-      [2, 'Added', { by: 2 }],
-      [3, 'Added', { by: 3 }],
+      [1, 'Added', { by: 1, note: '' }],
+      [2, 'Added', { by: 2, note: '' }],
+      [3, 'Added', { by: 3, note: '' }],
     ]);
     expect((await client.readStream(stream, 2, 100)).events.map((e) => e.version)).toEqual([3]);
   });

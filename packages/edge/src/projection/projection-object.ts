@@ -125,10 +125,11 @@ export function createProjectionObject(app: App) {
       return this.status(ref);
     }
 
+    /** Starts a rebuild and answers at once; status shows its progress. A paused projection stays paused. */
     async rebuild(ref: ProjectionRef): Promise<ProjectionStatus> {
       this.#init(ref);
       this.#startRebuild();
-      await this.#catchUp();
+      void this.#catchUp();
       return this.status(ref);
     }
 
@@ -225,7 +226,8 @@ export function createProjectionObject(app: App) {
       this.ctx.storage.transactionSync(() => {
         store.setCheckpoint(shadow, 0);
         store.setMeta('shadow', String(shadow));
-        store.setMeta('state', 'rebuilding');
+        if (this.#state() === 'paused') store.setMeta('resume_to', 'rebuilding');
+        else store.setMeta('state', 'rebuilding');
       });
     }
 

@@ -1,0 +1,135 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import type { EventEnvelope } from '@tidemark/core';
+import { defineApp } from '@tidemark/core';
+import { describe, expect, it } from 'vitest';
+import { CounterV1, fixtureApp } from '../../test/fixture-app';
+import { createAggregateObject } from '../aggregate/aggregate-object';
+import type { AggregateRpc, ExecuteRequest, StreamRef } from '../aggregate/aggregate-rpc';
+import { aggregateObjectName, aggregateStub } from '../aggregate/aggregate-stub';
+import { feedStub } from './feed-stub';
+
+function add(stream: StreamRef, commandId: string, by: number): ExecuteRequest {
+  return {
+    stream,
+    commandId,
+    type: 'Add',
+    payload: { by, note: `n${by}` },
+    fingerprint: `fp-${commandId}`,
+    actor: 'tester',
+    roles: [],
+  };
+}
+
+function durable(stream: StreamRef) {
+  return env.AGGREGATES.get(env.AGGREGATES.idFromName(aggregateObjectName(stream)));
+}
+
+/** Per stream, the versions in feed order. */
+function versionsByStream(events: readonly EventEnvelope[]): Record<string, number[]> {
+  const streams: Record<string, number[]> = {};
+  for (const event of events) (streams[event.aggregateId] ??= []).push(event.version);
+  return streams;
+}
+
+describe('feed hand-off', () => {
+  it('delivers every accepted event exactly once, in version order, after the first K hand-offs fail', async () => {
+    const tenant = 'exactly-once';
+    const feed = feedStub(env, tenant);
+    // Ten of the twelve hand-offs fail: only the last two commands (on c and d) get through.
+    await feed.setFaults({ failAppends: 10 });
+    const streams = ['a', 'b', 'c', 'd'].map((id): StreamRef => ({ tenant, aggregate: 'Counter', aggregateId: id }));
+
+    for (let round = 1; round <= 3; round += 1) {
+      for (const stream of streams) {
+        const answer = await aggregateStub(env, stream).execute(add(stream, `${stream.aggregateId}-${round}`, round));
+        // The command succeeds whether or not its hand-off did.
+        expect(answer.httpStatus).toBe(200);
+      }
+    }
+    const before = (await feed.readRaw(0, 1000)).events.map((row) => row.event);
+    expect(versionsByStream(before)).toEqual({ c: [1, 2, 3], d: [1, 2, 3] });
+
+    // The alarms armed at commit time deliver what is left; firing them twice changes nothing.
+    for (let pass = 0; pass < 2; pass += 1) {
+      for (const stream of streams) await runDurableObjectAlarm(durable(stream));
+    }
+
+    const events = (await feed.readRaw(0, 1000)).events.map((row) => row.event);
+    expect(events).toHaveLength(12);
+    expect(new Set(events.map((e) => e.id)).size).toBe(12);
+    expect(versionsByStream(events)).toEqual({ a: [1, 2, 3], b: [1, 2, 3], c: [1, 2, 3], d: [1, 2, 3] });
+    const positions = (await feed.readRaw(0, 1000)).events.map((row) => row.position);
+    expect(positions).toEqual([...positions].sort((x, y) => x - y));
+  });
+
+  it('ignores repeated and out-of-order appends', async () => {
+    const tenant = 'idempotent';
+    const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'x' };
+    for (let i = 1; i <= 3; i += 1) await aggregateStub(env, stream).execute(add(stream, `x-${i}`, i));
+    const feed = feedStub(env, tenant);
+    const stored = (await aggregateStub(env, stream).readStream(stream, 0, 10)).events;
+    expect((await feed.readRaw(0, 100)).events).toHaveLength(3);
+
+    await feed.append(tenant, stored);
+    await feed.append(tenant, [...stored].reverse());
+    const gap = { ...(stored[2] as EventEnvelope), version: 5, id: 'gap' };
+    await feed.append(tenant, [gap]);
+    const events = (await feed.readRaw(0, 100)).events.map((row) => row.event);
+    expect(events.map((e) => e.version)).toEqual([1, 2, 3]);
+  });
+
+  it('pages by opaque cursor and refuses cursors it did not issue', async () => {
+    const tenant = 'paging';
+    const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'p' };
+    for (let i = 1; i <= 5; i += 1) await aggregateStub(env, stream).execute(add(stream, `p-${i}`, i));
+    const feed = feedStub(env, tenant);
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 10; guard += 1) {
+      const page = await feed.page(cursor, 2);
+      if ('error' in page) throw new Error(page.error.message);
+      seen.push(...page.events.map((e) => e.version));
+      for (const event of page.events) expect(typeof event.position).toBe('string');
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+
+    const other = feedStub(env, 'another-tenant');
+    const foreign = await other.page(undefined, 1);
+    expect('error' in foreign).toBe(false);
+    for (const bad of ['', 'abc', btoa('{"e":"x","p":[1]}'), 'not base64!', (foreign as { cursor: string }).cursor]) {
+      const answer = await feed.page(bad, 2);
+      expect(answer).toMatchObject({ error: { code: 'invalid_cursor' } });
+    }
+  });
+
+  it('lifts stored v1 events with the upcasters wherever they are read', async () => {
+    const tenant = 'upcast';
+    const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'old' };
+    await runInDurableObject(durable(stream), async (_instance, state) => {
+      // Written by the app as it was before `Added` v2.
+      const Old = createAggregateObject(defineApp({ name: 'fixture', aggregates: [CounterV1] }));
+      const old = new Old(state, env) as unknown as AggregateRpc;
+      for (let i = 1; i <= 3; i += 1) {
+        const answer = await old.execute({ ...add(stream, `old-${i}`, i), payload: { by: i } });
+        expect(answer.body).toMatchObject({ events: [{ schemaVersion: 1, payload: { by: i } }] });
+      }
+      const Current = createAggregateObject(fixtureApp);
+      const current = new Current(state, env) as unknown as AggregateRpc;
+      const page = current.readStream(stream, 0, 10);
+      expect(page.events.map((e) => [e.schemaVersion, e.payload])).toEqual([
+        [2, { by: 1, note: '(before notes)' }],
+        [2, { by: 2, note: '(before notes)' }],
+        [2, { by: 3, note: '(before notes)' }],
+      ]);
+      // The rebuilt state folds the lifted events, and new events are v2.
+      const next = await current.execute(add(stream, 'new-1', -6));
+      expect(next.httpStatus).toBe(200);
+      expect(next.body).toMatchObject({ version: 4, events: [{ schemaVersion: 2 }] });
+    });
+    const feed = (await feedStub(env, tenant).readRaw(0, 10)).events.map((row) => row.event);
+    expect(feed.map((e) => e.schemaVersion)).toEqual([2, 2, 2, 2]);
+    expect(feed[0]?.payload).toEqual({ by: 1, note: '(before notes)' });
+  });
+});
