@@ -25,11 +25,11 @@ export interface ResolvedCommand {
   readonly payload: unknown;
 }
 
-export interface AppConfig {
+export interface AppConfig<A extends AnyAggregate = AnyAggregate, P extends AnyProjection = AnyProjection> {
   readonly name: string;
-  readonly aggregates: readonly AnyAggregate[];
+  readonly aggregates: readonly A[];
   /** The read models, at the edge and in the browser. */
-  readonly projections?: readonly AnyProjection[];
+  readonly projections?: readonly P[];
   /** Lift stored events to their current shape, wherever they are read. */
   readonly upcasters?: readonly Upcaster[];
   /**
@@ -52,8 +52,14 @@ export interface ViewRef {
   readonly table: string;
 }
 
-export interface App {
+/**
+ * A defined app. The type parameters carry the aggregates' and projections'
+ * own types, so a client can type commands and rows from the definition alone.
+ */
+export interface App<A extends AnyAggregate = AnyAggregate, P extends AnyProjection = AnyProjection> {
   readonly name: string;
+  /** Type-level only: the app's aggregates and projections, as declared. */
+  readonly types?: { readonly aggregates: A; readonly projections: P };
   readonly aggregates: ReadonlyMap<string, AnyAggregate>;
   readonly projections: ReadonlyMap<string, AnyProjection>;
   /** View name → its projection and table. */
@@ -71,7 +77,9 @@ export interface App {
  * @example
  * export const app = defineApp({ name: 'orders', aggregates: [Order] });
  */
-export function defineApp(config: AppConfig): App {
+export function defineApp<const A extends AnyAggregate, const P extends AnyProjection = never>(
+  config: AppConfig<A, P>,
+): App<A, P> {
   const aggregates = new Map<string, AnyAggregate>();
   for (const aggregate of config.aggregates) {
     if (aggregates.has(aggregate.name)) {

@@ -1,0 +1,36 @@
+/**
+ * Types a client derives from the app definition alone: the commands it may
+ * execute (with each command's payload type) and the rows of each table.
+ */
+import type { Aggregate, AnyAggregate, AnyProjection, App, RowOf, StandardSchemaV1 } from '@tidemark/core';
+
+type AggregatesOf<T> = T extends App<infer A, AnyProjection> ? A : never;
+type ProjectionsOf<T> = T extends App<AnyAggregate, infer P> ? P : never;
+
+type CommandsOfAggregate<A> =
+  A extends Aggregate<infer Name, infer _S, infer C, infer _E>
+    ? {
+        [K in keyof C & string]: {
+          readonly aggregate: Name;
+          readonly aggregateId: string;
+          readonly type: K;
+          readonly payload: StandardSchemaV1.InferInput<C[K]>;
+          /** Default: a fresh UUID. Reuse one to retry the same command. */
+          readonly commandId?: string;
+          readonly expectedVersion?: number;
+        };
+      }[keyof C & string]
+    : never;
+
+/** Every command of the app, as `execute` accepts it. */
+export type AppCommand<T extends App> = CommandsOfAggregate<AggregatesOf<T>>;
+
+type TablesOfProjection<P> = P extends { readonly tables: infer T } ? T : never;
+
+/** Every table name of the app's projections. */
+export type AppTable<T extends App> = keyof TablesOfProjection<ProjectionsOf<T>> & string;
+
+/** The row type of a table. */
+export type AppRow<T extends App, K extends AppTable<T>> = RowOf<
+  TablesOfProjection<ProjectionsOf<T>>[K & keyof TablesOfProjection<ProjectionsOf<T>>]
+>;

@@ -1,0 +1,44 @@
+/**
+ * Aggregate states on the client: the confirmed one (from feed events) and
+ * the optimistic one (confirmed, then the pending commands' events).
+ */
+import type { AnyAggregate, App, EventEnvelope } from '@tidemark/core';
+import type { AggregateRecord, LocalDb } from './local-db';
+
+export interface AggregateView {
+  readonly state: unknown;
+  readonly version: number;
+}
+
+export function streamId(aggregate: string, aggregateId: string): string {
+  return `${aggregate}/${aggregateId}`;
+}
+
+export async function confirmedState(
+  db: LocalDb,
+  aggregate: AnyAggregate,
+  aggregateId: string,
+): Promise<AggregateView> {
+  const record = await db.aggregates.get(streamId(aggregate.name, aggregateId));
+  return record ?? { state: aggregate.initialState, version: 0 };
+}
+
+/** Confirmed state with the events of pending commands on the same aggregate folded in, in queue order. */
+export async function optimisticState(
+  db: LocalDb,
+  app: App,
+  aggregate: AnyAggregate,
+  aggregateId: string,
+): Promise<AggregateView> {
+  let { state, version } = await confirmedState(db, aggregate, aggregateId);
+  const pending = await db.outbox.where('[aggregate+aggregateId]').equals([aggregate.name, aggregateId]).sortBy('seq');
+  for (const entry of pending) {
+    for (const event of entry.events as EventEnvelope[]) {
+      state = aggregate.evolve(state, app.upcast(event));
+      version = event.version;
+    }
+  }
+  return { state, version };
+}
+
+export type { AggregateRecord };

@@ -1,0 +1,100 @@
+/**
+ * A command made on this device: checked and decided locally, written to the
+ * outbox and applied to the read models at once, in ONE transaction with
+ * strict durability, so a command the page was told is queued survives a
+ * crash, and a crash never leaves effects without their command.
+ */
+import {
+  type Access,
+  type App,
+  type CommandEnvelope,
+  decide,
+  type EventEnvelope,
+  parseCommandEnvelope,
+  resolveCommand,
+  stampEvents,
+  TidemarkError,
+} from '@tidemark/core';
+import { optimisticState } from './aggregate-states';
+import type { DexieReadModel } from './dexie-read-model';
+import { applyToReadModels } from './effects';
+import { type LocalDb, SYNC_TABLES } from './local-db';
+
+export interface Queued {
+  readonly commandId: string;
+  /** The optimistic events, as applied to the local read models. */
+  readonly events: readonly EventEnvelope[];
+  /** False when this command id was queued before (nothing new was stored). */
+  readonly fresh: boolean;
+}
+
+/**
+ * Queues a command or throws a TidemarkError with the same code the authority
+ * would answer (`invalid_payload`, `forbidden`, `version_conflict`, a rule's code).
+ */
+export async function enqueue(
+  db: LocalDb,
+  app: App,
+  readModel: DexieReadModel,
+  access: Access,
+  input: unknown,
+  now: () => string,
+  newId: () => string,
+): Promise<Queued> {
+  const envelope: CommandEnvelope = parseCommandEnvelope(input);
+  const resolved = resolveCommand(app, envelope);
+  const allowed = app.authorize(access, resolved);
+  if (allowed !== true) throw new TidemarkError('forbidden', allowed);
+
+  // `db` is the strict-durability connection: offline commands are the only copy of the user's work.
+  return db.transaction('rw', [...SYNC_TABLES], async () => {
+    const existing = await db.outbox.where('commandId').equals(envelope.commandId).first();
+    if (existing !== undefined) {
+      return { commandId: existing.commandId, events: existing.events as EventEnvelope[], fresh: false };
+    }
+    const current = await optimisticState(db, app, resolved.aggregate, envelope.aggregateId);
+    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== current.version) {
+      throw new TidemarkError(
+        'version_conflict',
+        `expected version ${envelope.expectedVersion}, but it is ${current.version}`,
+        {
+          expectedVersion: envelope.expectedVersion,
+          actualVersion: current.version,
+        },
+      );
+    }
+    const at = now();
+    const decision = decide(
+      resolved.aggregate,
+      current.state,
+      { type: envelope.type, payload: resolved.payload },
+      { actor: access.actor, roles: access.roles, now: at, aggregateId: envelope.aggregateId },
+    );
+    if (!decision.ok) throw new TidemarkError(decision.error.code, decision.error.message);
+    const events = stampEvents(resolved.aggregate, decision.events, {
+      aggregate: envelope.aggregate,
+      aggregateId: envelope.aggregateId,
+      version: current.version,
+      commandId: envelope.commandId,
+      actor: access.actor,
+      at,
+      newId,
+    });
+    const seq = await db.outbox.add({
+      commandId: envelope.commandId,
+      aggregate: envelope.aggregate,
+      aggregateId: envelope.aggregateId,
+      type: envelope.type,
+      payload: envelope.payload,
+      ...(envelope.expectedVersion !== undefined && { expectedVersion: envelope.expectedVersion }),
+      actor: access.actor,
+      roles: access.roles,
+      events,
+      status: 'pending',
+      queuedAt: at,
+      attempts: 0,
+    });
+    await applyToReadModels(db, readModel, app.projections.values(), events, seq as number);
+    return { commandId: envelope.commandId, events, fresh: true };
+  });
+}
