@@ -12,6 +12,7 @@ import {
   expectError,
   expectRejected,
   newTenant,
+  sharedServerUrl,
   uniqueId,
   versionsOf,
 } from './client';
@@ -312,9 +313,14 @@ describe('routes', () => {
     ['GET', '/api/nothing-here'],
     ['POST', '/api/commands/extra'],
     ['GET', '/api/streams/Order'],
-    ['GET', '/not-api'],
   ])('%s %s answers 404 not_found', async (method, path) => {
     expectError(await api.request(method, path), 404, 'not_found');
+  });
+
+  it('serves the PWA, not an error, for any path outside /api (a single-page app)', async () => {
+    const response = await fetch(`${sharedServerUrl()}/orders/o-1`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
   });
 });
 

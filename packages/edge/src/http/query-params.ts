@@ -4,8 +4,8 @@
  */
 import { fail } from './error-response';
 
-/** A positive decimal integer, no sign, no leading zeros, no exponent. */
-const POSITIVE_INTEGER = /^[1-9][0-9]{0,15}$/;
+/** A positive decimal integer of any size, no sign, no leading zeros, no exponent. */
+const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 
 /**
  * `limit`: absent → `fallback`; over `max` → `max` (CONTRACT.md: "treated as");
@@ -14,5 +14,6 @@ const POSITIVE_INTEGER = /^[1-9][0-9]{0,15}$/;
 export function parseLimit(value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   if (!POSITIVE_INTEGER.test(value)) fail('invalid_request', 'limit must be a positive integer');
-  return Math.min(Number(value), max);
+  // A huge number is still "over the maximum": compare before Number() loses precision.
+  return value.length > String(max).length ? max : Math.min(Number(value), max);
 }

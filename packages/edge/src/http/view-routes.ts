@@ -48,7 +48,8 @@ export function viewRoutes(app: App) {
     const access = c.var.access;
     const ref = resolveView(app, view);
     const limit = parseLimit(c.req.query('limit'), DEFAULT_VIEW_PAGE, MAX_VIEW_PAGE);
-    const after = c.req.query('after');
+    // An empty `after` means from the start, as on the feed.
+    const after = c.req.query('after') || undefined;
     if (after !== undefined && !isValidName(after)) fail('invalid_request', 'after must be a key');
     await waitUntilApplied(c.env, access.tenant, ref.projection, c.req.query('waitFor'));
     const cacheKey = `${access.tenant}/${view}?${after ?? ''}&${limit}`;
