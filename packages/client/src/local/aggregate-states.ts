@@ -3,7 +3,7 @@
  * the optimistic one (confirmed, then the pending commands' events).
  */
 import type { AnyAggregate, App, EventEnvelope } from '@tidemark/core';
-import type { AggregateRecord, LocalDb } from './local-db';
+import type { AggregateRecord, TxTables } from './local-db';
 
 export interface AggregateView {
   readonly state: unknown;
@@ -15,7 +15,7 @@ export function streamId(aggregate: string, aggregateId: string): string {
 }
 
 export async function confirmedState(
-  db: LocalDb,
+  db: Pick<TxTables, 'aggregates'>,
   aggregate: AnyAggregate,
   aggregateId: string,
 ): Promise<AggregateView> {
@@ -25,7 +25,7 @@ export async function confirmedState(
 
 /** Confirmed state with the events of pending commands on the same aggregate folded in, in queue order. */
 export async function optimisticState(
-  db: LocalDb,
+  db: Pick<TxTables, 'aggregates' | 'outbox'>,
   app: App,
   aggregate: AnyAggregate,
   aggregateId: string,

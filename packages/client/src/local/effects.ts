@@ -5,14 +5,14 @@
  */
 import { type AnyProjection, applyEvents, type ChangeSet, type EventEnvelope } from '@tidemark/core';
 import type { DexieReadModel } from './dexie-read-model';
-import type { LocalDb } from './local-db';
+import type { TxTables } from './local-db';
 
 /**
  * Applies `events` to every projection. With `undoSeq`, records pre-images of
  * every row changed under that outbox sequence number first.
  */
 export async function applyToReadModels(
-  db: LocalDb,
+  db: Pick<TxTables, 'undo'>,
   readModel: DexieReadModel,
   projections: Iterable<AnyProjection>,
   events: readonly EventEnvelope[],
@@ -47,7 +47,7 @@ export async function applyToReadModels(
 }
 
 /** Takes back every pending command's effects, newest first, and empties the undo log. */
-export async function undoAll(db: LocalDb, readModel: DexieReadModel): Promise<void> {
+export async function undoAll(db: Pick<TxTables, 'undo'>, readModel: DexieReadModel): Promise<void> {
   const records = await db.undo.orderBy('seq').reverse().toArray();
   for (const record of records) {
     const puts = record.images.filter((i) => i.v !== undefined).map((i) => ({ table: i.t, key: i.k, value: i.v }));

@@ -18,7 +18,7 @@ import {
 import { optimisticState } from './aggregate-states';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels } from './effects';
-import { type LocalDb, SYNC_TABLES } from './local-db';
+import { type LocalDb, SYNC_TABLES, tablesOf } from './local-db';
 
 export interface Queued {
   readonly commandId: string;
@@ -47,12 +47,14 @@ export async function enqueue(
   if (allowed !== true) throw new TidemarkError('forbidden', allowed);
 
   // `db` is the strict-durability connection: offline commands are the only copy of the user's work.
-  return db.transaction('rw', [...SYNC_TABLES], async () => {
-    const existing = await db.outbox.where('commandId').equals(envelope.commandId).first();
+  return db.transaction('rw', [...SYNC_TABLES], async (tx) => {
+    const t = tablesOf(tx);
+    const rm = readModel.within(tx);
+    const existing = await t.outbox.where('commandId').equals(envelope.commandId).first();
     if (existing !== undefined) {
       return { commandId: existing.commandId, events: existing.events as EventEnvelope[], fresh: false };
     }
-    const current = await optimisticState(db, app, resolved.aggregate, envelope.aggregateId);
+    const current = await optimisticState(t, app, resolved.aggregate, envelope.aggregateId);
     if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== current.version) {
       throw new TidemarkError(
         'version_conflict',
@@ -80,7 +82,7 @@ export async function enqueue(
       at,
       newId,
     });
-    const seq = await db.outbox.add({
+    const seq = await t.outbox.add({
       commandId: envelope.commandId,
       aggregate: envelope.aggregate,
       aggregateId: envelope.aggregateId,
@@ -94,7 +96,7 @@ export async function enqueue(
       queuedAt: at,
       attempts: 0,
     });
-    await applyToReadModels(db, readModel, app.projections.values(), events, seq as number);
+    await applyToReadModels(t, rm, app.projections.values(), events, seq as number);
     return { commandId: envelope.commandId, events, fresh: true };
   });
 }

@@ -18,7 +18,15 @@ import {
 import { streamId } from './aggregate-states';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels, undoAll } from './effects';
-import { type AggregateRecord, type LocalDb, type OutboxRecord, type RejectionRecord, SYNC_TABLES } from './local-db';
+import {
+  type AggregateRecord,
+  type LocalDb,
+  type OutboxRecord,
+  type RejectionRecord,
+  SYNC_TABLES,
+  type TxTables,
+  tablesOf,
+} from './local-db';
 
 export interface IntegrateInput {
   /** Confirmed events from the feed, in feed order (already upcast or not: they are upcast here). */
@@ -27,6 +35,12 @@ export interface IntegrateInput {
   readonly cursor?: string | undefined;
   /** Commands sent and not yet answered: kept as they are, whatever the local state says. */
   readonly inFlight?: ReadonlySet<string>;
+  /**
+   * False while more feed pages are known to follow: a pending command that
+   * fails on an intermediate state is kept (without effects) rather than
+   * rejected, since the rest of the feed decides. Default true.
+   */
+  readonly final?: boolean;
   /** Start over: forget confirmed rows, states and cursor first (the server was reset). Keeps the outbox. */
   readonly reset?: boolean;
   readonly now: () => string;
@@ -50,16 +64,25 @@ export function integrate(
   readModel: DexieReadModel,
   input: IntegrateInput,
 ): Promise<IntegrateResult> {
-  return db.transaction('rw', [...SYNC_TABLES], async () => {
-    const pending = await db.outbox.orderBy('seq').toArray();
-    if (pending.length > 0) await undoAll(db, readModel);
+  return db.transaction('rw', [...SYNC_TABLES], async (tx) => {
+    const t = tablesOf(tx);
+    const rm = readModel.within(tx);
+    const pending = await t.outbox.orderBy('seq').toArray();
+    // Always: a command that just left the outbox (rejected by the authority) may still have effects to take back.
+    await undoAll(t, rm);
     if (input.reset) {
-      await db.rows.clear();
-      await db.aggregates.clear();
-      await db.meta.delete(CURSOR_KEY);
+      await t.rows.clear();
+      await t.aggregates.clear();
+      await t.meta.delete(CURSOR_KEY);
     }
 
-    const fresh = await applyConfirmed(db, app, readModel, input.events);
+    const fresh = await applyConfirmed(t, app, rm, input.events);
+    const versions = new Map(
+      (await t.aggregates.bulkGet(pending.map((e) => streamId(e.aggregate, e.aggregateId)))).map((r) => [
+        r?.id,
+        r?.version ?? 0,
+      ]),
+    );
 
     const confirmedIds = new Set(fresh.map((event) => event.meta.commandId));
     const confirmed: string[] = [];
@@ -73,20 +96,26 @@ export function integrate(
             e.aggregate === entry.aggregate &&
             e.aggregateId === entry.aggregateId,
         );
-      if (done) confirmed.push(entry.commandId);
+      // An accepted command whose events the feed already had (a retry of a confirmed command id): confirmed too.
+      const last = (entry.events as EventEnvelope[]).at(-1);
+      const seen =
+        entry.status === 'accepted' &&
+        last !== undefined &&
+        last.version <= (versions.get(streamId(entry.aggregate, entry.aggregateId)) ?? 0);
+      if (done || seen) confirmed.push(entry.commandId);
       else remaining.push(entry);
     }
-    if (confirmed.length > 0) await db.outbox.where('commandId').anyOf(confirmed).delete();
+    if (confirmed.length > 0) await t.outbox.where('commandId').anyOf(confirmed).delete();
 
-    const rejected = await replay(db, app, readModel, remaining, input);
-    if (input.cursor !== undefined) await db.meta.put({ key: CURSOR_KEY, value: input.cursor });
+    const rejected = await replay(t, app, rm, remaining, input);
+    if (input.cursor !== undefined) await t.meta.put({ key: CURSOR_KEY, value: input.cursor });
     return { applied: fresh.length, confirmed, rejected };
   });
 }
 
 /** Applies feed events not seen before; returns them. */
 async function applyConfirmed(
-  db: LocalDb,
+  db: TxTables,
   app: App,
   readModel: DexieReadModel,
   events: readonly EventEnvelope[],
@@ -119,7 +148,7 @@ async function applyConfirmed(
 
 /** Re-runs pending commands in queue order on the confirmed state; those that no longer pass are rejected. */
 async function replay(
-  db: LocalDb,
+  db: TxTables,
   app: App,
   readModel: DexieReadModel,
   entries: readonly OutboxRecord[],
@@ -143,7 +172,8 @@ async function replay(
     } else {
       const outcome = decideAgain(app, aggregate, current, entry, input);
       if (!outcome.ok) {
-        if (input.inFlight?.has(entry.commandId)) continue; // the authority's answer decides
+        // The authority's answer decides a command in flight; the rest of the feed decides during a catch-up.
+        if (input.inFlight?.has(entry.commandId) || input.final === false) continue;
         const rejection: RejectionRecord = {
           commandId: entry.commandId,
           command: {

@@ -11,7 +11,7 @@
  *   optimistic effects (pre-images), so a sync can take them back.
  * - `meta`: the feed cursor and the like. `rejections`: what the authority refused.
  */
-import { Dexie, type EntityTable } from 'dexie';
+import { Dexie, type EntityTable, type Table, type Transaction } from 'dexie';
 
 export interface RowRecord {
   readonly t: string;
@@ -86,6 +86,34 @@ export type LocalDb = Dexie & {
 
 /** The tables a sync step touches, all in one transaction. */
 export const SYNC_TABLES = ['rows', 'aggregates', 'outbox', 'undo', 'meta', 'rejections'] as const;
+
+/** The tables, bound to one transaction. */
+export interface TxTables {
+  readonly rows: Table<RowRecord, [string, string]>;
+  readonly aggregates: Table<AggregateRecord, string>;
+  readonly outbox: Table<OutboxRecord, number>;
+  readonly undo: Table<UndoRecord, number>;
+  readonly meta: Table<MetaRecord, string>;
+  readonly rejections: Table<RejectionRecord, number>;
+}
+
+/**
+ * The tables of `tx`, bound to it. Why not `db.rows` inside the transaction:
+ * Dexie finds the current transaction through an async context that is lost
+ * after about a hundred awaits without an IndexedDB request in between (a page
+ * of events whose rows are all in memory), after which writes would run outside
+ * the transaction. Tables taken from the transaction object never lose it.
+ */
+export function tablesOf(tx: Transaction): TxTables {
+  return {
+    rows: tx.table('rows'),
+    aggregates: tx.table('aggregates'),
+    outbox: tx.table('outbox'),
+    undo: tx.table('undo'),
+    meta: tx.table('meta'),
+    rejections: tx.table('rejections'),
+  };
+}
 
 export interface OpenOptions {
   /**

@@ -147,6 +147,7 @@ export class SyncEngine {
 
   async pull(): Promise<void> {
     let cursor = (await this.#o.syncDb.meta.get(CURSOR_KEY))?.value as string | undefined;
+    let reset = false;
     for (;;) {
       const events: EventEnvelope[] = [];
       let hasMore = true;
@@ -157,7 +158,9 @@ export class SyncEngine {
         } catch (error) {
           if (error instanceof TransportError && error.failure === 'invalid_cursor') {
             // The server no longer knows our cursor (reset, or another server at this URL): start over, keep the outbox.
-            await this.#integrate([], undefined, true);
+            // The reset goes with the first events read again, so pending commands are re-decided on them, not on nothing.
+            reset = true;
+            events.length = 0;
             cursor = undefined;
             continue;
           }
@@ -168,19 +171,21 @@ export class SyncEngine {
         hasMore = page.hasMore;
         this.#setStatus({ lag: hasMore ? null : 0 });
       }
-      await this.#integrate(events, cursor);
+      await this.#integrate(events, cursor, reset, !hasMore);
+      reset = false;
       if (!hasMore) return;
     }
   }
 
   /** Integrates a live frame or a pulled batch, after any step already under way. */
-  #integrate(events: readonly EventEnvelope[], cursor: string | undefined, reset = false): Promise<void> {
+  #integrate(events: readonly EventEnvelope[], cursor: string | undefined, reset = false, final = true): Promise<void> {
     const step = this.#steps.then(async () => {
       const result = await integrate(this.#o.syncDb, this.#o.app, this.#o.syncReadModel, {
         events,
         cursor,
         inFlight: this.#inFlight,
         reset,
+        final,
         now: this.#o.now,
         newId: this.#o.newId,
       });
@@ -197,16 +202,18 @@ export class SyncEngine {
   /** Applies the authority's answers: accepted commands wait for the feed, rejected ones leave. */
   async #settle(batch: readonly OutboxRecord[], results: readonly CommandResult[]): Promise<void> {
     const rejected: RejectionRecord[] = [];
-    await this.#o.db.transaction('rw', [this.#o.db.outbox, this.#o.db.rejections], async () => {
+    await this.#o.db.transaction('rw', ['outbox', 'rejections'], async (tx) => {
+      const outbox = tx.table<OutboxRecord, number>('outbox');
+      const rejections = tx.table<RejectionRecord, number>('rejections');
       for (const [i, entry] of batch.entries()) {
         const result = results[i];
         if (result === undefined) continue;
-        const current = await this.#o.db.outbox.get(entry.seq as number);
+        const current = await outbox.get(entry.seq as number);
         if (current === undefined) continue; // confirmed by the feed meanwhile
         if (result.httpStatus === 200) {
           const events = result.events ?? [];
-          if (events.length === 0) await this.#o.db.outbox.delete(entry.seq as number);
-          else await this.#o.db.outbox.update(entry.seq as number, { status: 'accepted', events });
+          if (events.length === 0) await outbox.delete(entry.seq as number);
+          else await outbox.update(entry.seq as number, { status: 'accepted', events });
           this.#o.onOutcome({
             commandId: entry.commandId,
             status: 'accepted',
@@ -228,8 +235,8 @@ export class SyncEngine {
           by: 'authority',
           at: this.#o.now(),
         };
-        await this.#o.db.outbox.delete(entry.seq as number);
-        await this.#o.db.rejections.add(rejection);
+        await outbox.delete(entry.seq as number);
+        await rejections.add(rejection);
         rejected.push(rejection);
       }
     });
