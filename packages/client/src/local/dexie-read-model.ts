@@ -29,6 +29,7 @@ export class DexieReadModel {
   reader(): ReadModelReader {
     return {
       get: async (table, key) => (await this.#rows.get([table, key]))?.v,
+      getMany: (keys) => this.getMany(keys),
       find: async (table, field, value) => {
         const rows = await this.#rows
           .where('ix')

@@ -16,8 +16,14 @@ const MAX_BATCH_COMMANDS = 100;
 const MAX_BATCH_BYTES = 900 * 1024;
 /** Feed page size asked for (the server's maximum). */
 const PULL_PAGE = 1000;
-/** Events integrated in one transaction: more pages per step means each touched row is written fewer times. */
-const INTEGRATE_BATCH = 5000;
+/**
+ * Events integrated in one transaction. More pages per step means each touched
+ * row is written fewer times: a customer with ten orders spread over the feed
+ * is rewritten once per step it appears in. Measured on 100,000 order events:
+ * 5,000 per step gave 17,000 events/s, 20,000 gave 24,000 (≈ raw bulkPut),
+ * for ~55 MiB of peak heap. About a second of work per step.
+ */
+const INTEGRATE_BATCH = 20000;
 /** Retry delays after failures: 1 s doubling to 30 s. */
 const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;

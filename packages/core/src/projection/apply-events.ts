@@ -33,7 +33,10 @@ export async function applyEvents(
   events: readonly EventEnvelope[],
   reader: ReadModelReader,
 ): Promise<PageResult> {
-  const workingSet = new WorkingSet(reader);
+  const getMany = reader.getMany?.bind(reader);
+  const workingSet = new WorkingSet(
+    getMany === undefined ? reader : await prefetched(projection, events, reader, getMany),
+  );
   const store = workingSet.store();
   const deadLetters: DeadLetter[] = [];
   for (const [index, event] of events.entries()) {
@@ -51,4 +54,56 @@ export async function applyEvents(
     }
   }
   return { changes: workingSet.changes(), processed: events.length, deadLetters, stopped: false };
+}
+
+/** Rounds of discovery: a row found in one round can name rows to read in the next (an order names its customer). */
+const PREFETCH_ROUNDS = 3;
+
+/**
+ * Runs the handlers on a scratch copy to learn which rows they read, fetches
+ * those in one batched request per round, and returns a reader that answers
+ * from what was fetched (and falls back to single reads for anything missed).
+ * Handlers are pure, so running them on scratch data has no effect.
+ */
+async function prefetched(
+  projection: AnyProjection,
+  events: readonly EventEnvelope[],
+  reader: ReadModelReader,
+  getMany: NonNullable<ReadModelReader['getMany']>,
+): Promise<ReadModelReader> {
+  const known = new Map<string, unknown>();
+  const id = (table: string, key: string) => `${table}\u0000${key}`;
+  for (let round = 0; round < PREFETCH_ROUNDS; round += 1) {
+    const wanted = new Map<string, { table: string; key: string }>();
+    const scratch = new WorkingSet({
+      get: async (table, key) => {
+        const k = id(table, key);
+        if (!known.has(k)) wanted.set(k, { table, key });
+        return known.get(k);
+      },
+      find: async () => [],
+    });
+    const store = scratch.store();
+    for (const event of events) {
+      const handler = Object.hasOwn(projection.handlers, event.type) ? projection.handlers[event.type] : undefined;
+      if (handler === undefined) continue;
+      try {
+        await handler(event, store);
+        scratch.commitEvent();
+      } catch {
+        scratch.rollbackEvent();
+      }
+    }
+    if (wanted.size === 0) break;
+    const keys = [...wanted.values()];
+    const values = await getMany(keys);
+    keys.forEach(({ table, key }, i) => known.set(id(table, key), values[i]));
+  }
+  return {
+    get: async (table, key) => {
+      const k = id(table, key);
+      return known.has(k) ? known.get(k) : reader.get(table, key);
+    },
+    find: (table, index, value) => reader.find(table, index, value),
+  };
 }

@@ -34,5 +34,11 @@ export interface ChangeSet {
 /** What a storage adapter provides for reading while a page is applied. */
 export interface ReadModelReader {
   get(table: string, key: string): Promise<unknown>;
+  /**
+   * Many rows in one request, in the order asked (undefined: absent). Optional:
+   * where each read is a round trip (IndexedDB), `applyEvents` uses it to read
+   * a page's rows in a few batches instead of one by one.
+   */
+  getMany?(keys: readonly { readonly table: string; readonly key: string }[]): Promise<unknown[]>;
   find(table: string, index: string, value: string | number): Promise<{ key: string; value: unknown }[]>;
 }

@@ -3,6 +3,12 @@
  * so each row is read at most once and written once, whatever the number of
  * events that change it. Writes of one event are staged apart, so a handler
  * that throws halfway leaves nothing behind.
+ *
+ * Rows are immutable values: a handler builds a new object to `put` (spread,
+ * not assignment). Rows handed out are frozen, so a handler that assigns to a
+ * row it read fails loudly (a dead letter) instead of corrupting the working
+ * set. Not copying them is what keeps the browser's apply path fast: a deep
+ * copy per read and per write cost more than the IndexedDB writes.
  */
 
 import type { ChangeSet, ReadModelReader, ReadModelStore, StoredRow } from './read-model-store';
@@ -29,7 +35,7 @@ export class WorkingSet {
     return {
       get: (table, key) => this.#get(table, key) as never,
       put: async (table, key, value) => {
-        this.#staged.set(slotKey(table, key), { table, key, value: structuredClone(value) });
+        this.#staged.set(slotKey(table, key), { table, key, value });
       },
       delete: async (table, key) => {
         this.#staged.set(slotKey(table, key), { table, key, value: DELETED });
@@ -63,10 +69,9 @@ export class WorkingSet {
   async #get(table: string, key: string): Promise<unknown> {
     const id = slotKey(table, key);
     const slot = this.#staged.get(id) ?? this.#committed.get(id);
-    if (slot !== undefined) return slot.value === DELETED ? undefined : structuredClone(slot.value);
+    if (slot !== undefined) return slot.value === DELETED ? undefined : frozen(slot.value);
     if (!this.#read.has(id)) this.#read.set(id, await this.#reader.get(table, key));
-    const value = this.#read.get(id);
-    return value === undefined ? undefined : structuredClone(value);
+    return frozen(this.#read.get(id));
   }
 
   async #find(table: string, index: string, wanted: string | number): Promise<{ key: string; value: unknown }[]> {
@@ -83,8 +88,12 @@ export class WorkingSet {
     }
     return [...rows.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, value]) => ({ key, value: structuredClone(value) }));
+      .map(([key, value]) => ({ key, value: frozen(value) }));
   }
+}
+
+function frozen<T>(value: T): T {
+  return typeof value === 'object' && value !== null ? Object.freeze(value) : value;
 }
 
 function slotKey(table: string, key: string): string {
