@@ -13,6 +13,18 @@ export interface TidemarkEnv {
   readonly METRICS: DurableObjectNamespace;
   /** HS256 secret for bearer tokens (a `wrangler secret` in production). */
   readonly JWT_SECRET?: string;
+  /** URL of the identity provider's JWKS (ES256/RS256 keys), fetched and cached. */
+  readonly JWKS_URL?: string;
+  /** The JWKS inline, as JSON: for static keys, and for tests. */
+  readonly JWKS?: string;
+  /** When set, tokens must carry this `iss`. */
+  readonly JWT_ISSUER?: string;
+  /** When set, tokens must carry this `aud`. */
+  readonly JWT_AUDIENCE?: string;
+  /** Signs consistency tokens; default JWT_SECRET. Required when only a JWKS is configured. */
+  readonly TOKEN_SECRET?: string;
+  /** `"production"` in the production environment: the development switches below are then refused. */
+  readonly ENVIRONMENT?: string;
   /** `"true"` enables `POST /api/dev/token`. Set in development only. */
   readonly DEV_AUTH?: string;
   /** `"true"` enables `POST /api/admin/faults`, the fault switches for tests. Development only. */

@@ -42,3 +42,10 @@ export const OUTBOX_RETRY_MAX_MS = 60_000;
 
 /** Events a projection reads from the feed and applies in one transaction. */
 export const PROJECTION_PAGE = 500;
+
+/**
+ * Live sockets one tenant may hold open at once. A hibernated socket costs no
+ * CPU, but each is memory in the feed object and a fan-out target on every
+ * append; 500 covers many devices per tenant with room to spare.
+ */
+export const MAX_LIVE_SOCKETS_PER_TENANT = 500;

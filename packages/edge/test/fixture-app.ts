@@ -19,12 +19,18 @@ export const Counter = defineAggregate({
   initialState: { count: 0 },
   commands: {
     Add: z.object({ by: z.number().int(), note: z.string().default('') }),
+    /** Only an admin may reset a counter: authorization that depends on the caller, decided by the aggregate. */
+    Reset: z.object({}),
   },
   events: {
     // v2 added `note`; v1 events are lifted by `counterUpcasters`.
     Added: { schemaVersion: 2, payload: AddedV2 },
   },
-  decide(command, state) {
+  decide(command, state, context) {
+    if (command.type === 'Reset') {
+      if (!context.roles.includes('admin')) reject('forbidden', 'only an admin may reset a counter');
+      return [{ type: 'Added', payload: { by: -state.count, note: 'reset' } }];
+    }
     if (state.count + command.payload.by < 0) reject('below_zero', 'the counter cannot go below zero');
     return [{ type: 'Added', payload: { by: command.payload.by, note: command.payload.note } }];
   },

@@ -91,7 +91,13 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
         { type: request.type, payload: request.payload },
         { actor: request.actor, roles: request.roles, now, aggregateId: request.stream.aggregateId },
       );
-      if (!decision.ok) return this.#rejectAndRemember(request, 422, decision.error);
+      if (!decision.ok) {
+        // A rule about who may act (the decider saw the actor and roles): 403, like any refusal of access,
+        // and not remembered, so the same command id may still be sent by someone allowed.
+        if (decision.error.code === 'forbidden')
+          return { httpStatus: 403, body: { status: 'rejected', error: decision.error } };
+        return this.#rejectAndRemember(request, 422, decision.error);
+      }
 
       const events = stampEvents(loaded.aggregate, decision.events, {
         aggregate: request.stream.aggregate,

@@ -84,6 +84,21 @@ describe('AggregateObject', () => {
     expect((await client.readStream(stream, 0, 100)).version).toBe(1);
   });
 
+  it('answers 403 to a rule about who may act, and does not remember it', async () => {
+    const stream = newStream();
+    const client = aggregateStub(env, stream);
+    await client.execute(add(stream, 'up', 5));
+    const reset = { ...add(stream, 'reset-1', 0), type: 'Reset', payload: {}, fingerprint: 'fp-reset' };
+    const refused = await client.execute(reset);
+    expect(refused).toMatchObject({ httpStatus: 403, body: { status: 'rejected', error: { code: 'forbidden' } } });
+    const allowed = await client.execute({ ...reset, roles: ['admin'] });
+    expect(allowed.httpStatus).toBe(200);
+    expect((await client.readStream(stream, 0, 10)).events.map((e) => e.payload)).toEqual([
+      { by: 5, note: '' },
+      { by: -5, note: 'reset' },
+    ]);
+  });
+
   it('lets exactly one of 50 concurrent expectedVersion writers win, without gaps', async () => {
     const stream = newStream();
     const client = aggregateStub(env, stream);

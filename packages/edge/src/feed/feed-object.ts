@@ -11,7 +11,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { type Access, type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
 import type { TidemarkEnv } from '../env';
-import { LIVE_FRAME_EVENTS, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
+import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
 import { projectionStub } from '../projection/projection-stub';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { FeedFaults, FeedPage, FeedRpc, RawFeedPage } from './feed-rpc';
@@ -126,6 +126,17 @@ export function createFeedObject(app: App) {
         return Response.json(
           { error: { code: 'invalid_request', message: 'expected a WebSocket upgrade' } },
           { status: 400 },
+        );
+      }
+      if (this.ctx.getWebSockets().length >= MAX_LIVE_SOCKETS_PER_TENANT) {
+        return Response.json(
+          {
+            error: {
+              code: 'too_many_connections',
+              message: `at most ${MAX_LIVE_SOCKETS_PER_TENANT} live sockets per tenant`,
+            },
+          },
+          { status: 429 },
         );
       }
       const after = request.headers.get(LIVE_AFTER_HEADER);

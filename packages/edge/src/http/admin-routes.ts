@@ -8,6 +8,7 @@ import { feedStub } from '../feed/feed-stub';
 import { render } from '../metrics/metric-set';
 import { flushMetrics, metricsStub } from '../metrics/recorder';
 import { projectionStub } from '../projection/projection-stub';
+import { faultsEnabled } from './dev-switches';
 import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
 import { readJsonBody } from './json-body';
@@ -78,7 +79,7 @@ export function adminRoutes(app: App) {
   });
 
   routes.post('/faults', async (c) => {
-    if (c.env.FAULTS !== 'true') fail('not_found', 'no such route');
+    if (!faultsEnabled(c.env)) fail('not_found', 'no such route');
     const body = (await readJsonBody(c.req.raw, MAX_FAULTS_BODY_BYTES)) as { feedAppendFailures?: unknown };
     const failures = body?.feedAppendFailures;
     if (typeof failures !== 'number' || !Number.isInteger(failures) || failures < 0 || failures > 1_000_000) {

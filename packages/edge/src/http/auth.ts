@@ -1,12 +1,27 @@
 /**
- * Bearer-token authentication (CONTRACT.md "Identity"): an HS256 JWT signed
- * with the `JWT_SECRET` binding. The verified claims become the request's
- * {@link Access}; the tenant is taken from the token only.
+ * Bearer-token authentication (CONTRACT.md "Identity"). Two kinds of keys:
+ *
+ * - an HS256 secret (`JWT_SECRET`), for simple deployments and development;
+ * - a JWKS of ES256/RS256 public keys (`JWKS_URL`, fetched and cached, or an
+ *   inline `JWKS`), for real identity providers.
+ *
+ * The accepted algorithms come from the configuration, never from the token:
+ * `none` is never accepted, and a token cannot pick HMAC to be checked with a
+ * public key (algorithm confusion). `exp` is required; `nbf`, `iss` and `aud`
+ * are checked when present or configured, with a bounded clock skew. The
+ * verified claims become the request's {@link Access}; the tenant is taken
+ * from the token only. Tokens are never logged.
  */
 import { type Access, NAME_PATTERN, TidemarkError } from '@tidemark/core';
-import { verify } from 'hono/jwt';
+import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
 import { z } from 'zod';
+import type { TidemarkEnv } from '../env';
 import { MAX_ACTOR_LENGTH } from '../limits';
+
+/** Clocks of issuers and of Cloudflare's machines disagree a little; a minute is the usual bound. */
+export const CLOCK_SKEW_SECONDS = 60;
+const SYMMETRIC = ['HS256'];
+const ASYMMETRIC = ['ES256', 'RS256'];
 
 /** The claims Tidemark reads. `exp` is required: a token that never expires is refused. */
 const ClaimsSchema = z.object({
@@ -16,24 +31,45 @@ const ClaimsSchema = z.object({
   exp: z.number(),
 });
 
+/** Remote key sets by URL, kept for the isolate's life: jose caches the keys and refetches on an unknown `kid`. */
+const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+const localKeySets = new Map<string, JWTVerifyGetKey>();
+
 /**
  * Verifies an `Authorization` header and returns who is asking, or throws
- * `unauthorized`. Never logs the token.
+ * `unauthorized`.
  *
- * @example const access = await authenticate(c.req.header('authorization'), env.JWT_SECRET);
+ * @example const access = await authenticate(c.req.header('authorization'), c.env);
  */
-export async function authenticate(header: string | undefined, secret: string | undefined): Promise<Access> {
-  if (secret === undefined || secret === '') {
-    throw new TidemarkError('internal', 'JWT_SECRET is not configured');
+export async function authenticate(header: string | undefined, env: Partial<TidemarkEnv>): Promise<Access> {
+  const keySet = jwksOf(env);
+  const secret = env.JWT_SECRET;
+  if (keySet === undefined && (secret === undefined || secret === '')) {
+    throw new TidemarkError('internal', 'no JWT_SECRET, JWKS or JWKS_URL is configured');
   }
   const match = /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header ?? '');
   if (match?.[1] === undefined) throw unauthorized('a bearer token is required');
+  const token = match[1];
+
+  const options: JWTVerifyOptions = {
+    clockTolerance: CLOCK_SKEW_SECONDS,
+    requiredClaims: ['exp', 'sub'],
+    ...(env.JWT_ISSUER && { issuer: env.JWT_ISSUER }),
+    ...(env.JWT_AUDIENCE && { audience: env.JWT_AUDIENCE }),
+  };
   let claims: unknown;
   try {
-    // The algorithm is fixed here, not read from the token: no `none`, no confusion.
-    claims = await verify(match[1], secret, 'HS256');
+    const alg = headerAlg(token);
+    if (SYMMETRIC.includes(alg) && secret) {
+      claims = (await jwtVerify(token, new TextEncoder().encode(secret), { ...options, algorithms: SYMMETRIC }))
+        .payload;
+    } else if (ASYMMETRIC.includes(alg) && keySet !== undefined) {
+      claims = (await jwtVerify(token, keySet, { ...options, algorithms: ASYMMETRIC })).payload;
+    } else {
+      throw new Error('algorithm not accepted');
+    }
   } catch {
-    throw unauthorized('the token is malformed, expired or wrongly signed');
+    throw unauthorized('the token is malformed, expired, not yet valid, for another audience, or wrongly signed');
   }
   const parsed = ClaimsSchema.safeParse(claims);
   if (!parsed.success) throw unauthorized('the token lacks a valid sub, tenant or exp claim');
@@ -51,6 +87,32 @@ export function bearerFromProtocols(protocols: string | undefined): string | und
     .map((p) => p.trim())
     .find((p) => p.startsWith('bearer.'));
   return entry === undefined ? undefined : `Bearer ${entry.slice('bearer.'.length)}`;
+}
+
+function jwksOf(env: Partial<TidemarkEnv>): JWTVerifyGetKey | undefined {
+  if (env.JWKS_URL) {
+    let set = remoteKeySets.get(env.JWKS_URL);
+    if (set === undefined) {
+      set = createRemoteJWKSet(new URL(env.JWKS_URL));
+      remoteKeySets.set(env.JWKS_URL, set);
+    }
+    return set;
+  }
+  if (env.JWKS) {
+    let set = localKeySets.get(env.JWKS);
+    if (set === undefined) {
+      set = createLocalJWKSet(JSON.parse(env.JWKS));
+      localKeySets.set(env.JWKS, set);
+    }
+    return set;
+  }
+  return undefined;
+}
+
+function headerAlg(token: string): string {
+  const [header] = token.split('.');
+  const json = JSON.parse(atob((header ?? '').replaceAll('-', '+').replaceAll('_', '/')));
+  return typeof json?.alg === 'string' ? json.alg : '';
 }
 
 function unauthorized(message: string): TidemarkError {

@@ -34,6 +34,13 @@ function keyFor(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+/** The key that signs consistency tokens: TOKEN_SECRET, else JWT_SECRET. */
+export function tokenSecret(env: { readonly TOKEN_SECRET?: string; readonly JWT_SECRET?: string }): string {
+  const secret = env.TOKEN_SECRET || env.JWT_SECRET;
+  if (!secret) throw new TidemarkError('internal', 'no TOKEN_SECRET or JWT_SECRET is configured');
+  return secret;
+}
+
 /** @example await issueToken(secret, 'acme', { aggregate: 'Order', aggregateId: 'o-1', version: 2 }) */
 export async function issueToken(secret: string, tenant: string, target: TokenTarget): Promise<string> {
   const body = toBase64Url(

@@ -29,7 +29,7 @@ export function createEdgeApp(app: App) {
 
   api.use('/api/*', async (c, next) => {
     const header = c.req.header('authorization') ?? bearerFromProtocols(c.req.header('sec-websocket-protocol'));
-    const access = await authenticate(header, c.env.JWT_SECRET);
+    const access = await authenticate(header, c.env);
     c.set('access', access);
     await next();
     // Sent after the answer, at most about once a second per isolate and tenant.

@@ -5,10 +5,11 @@
  */
 import { NAME_PATTERN } from '@tidemark/core';
 import { Hono } from 'hono';
-import { sign } from 'hono/jwt';
+import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { TidemarkEnv } from '../env';
 import { DEV_TOKEN_TTL_SECONDS, MAX_ACTOR_LENGTH } from '../limits';
+import { devAuthEnabled } from './dev-switches';
 import { fail } from './error-response';
 import { readJsonBody } from './json-body';
 
@@ -25,20 +26,20 @@ export function devTokenRoute() {
   const routes = new Hono<{ Bindings: TidemarkEnv }>();
 
   routes.post('/', async (c) => {
-    if (c.env.DEV_AUTH !== 'true') fail('not_found', 'no such route');
+    if (!devAuthEnabled(c.env)) fail('not_found', 'no such route');
     const secret = c.env.JWT_SECRET;
     if (secret === undefined || secret === '') fail('internal', 'JWT_SECRET is not configured');
     const parsed = TokenRequest.safeParse(await readJsonBody(c.req.raw, MAX_TOKEN_REQUEST_BYTES));
     if (!parsed.success) {
       fail('invalid_request', 'expected {"sub": string, "tenant": name, "roles"?: string[]}');
     }
-    const now = Math.floor(Date.now() / 1000);
     const { sub, tenant, roles } = parsed.data;
-    const token = await sign(
-      { sub, tenant, roles: roles ?? [], iat: now, exp: now + DEV_TOKEN_TTL_SECONDS },
-      secret,
-      'HS256',
-    );
+    const token = await new SignJWT({ tenant, roles: roles ?? [] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`)
+      .sign(new TextEncoder().encode(secret));
     return c.json({ token });
   });
 

@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   command_id_reused: 409,
   version_conflict: 409,
   payload_too_large: 413,
+  too_many_connections: 429,
   internal: 500,
   unavailable: 503,
   consistency_timeout: 504,

@@ -16,7 +16,7 @@ import type { CommandAnswer } from '../aggregate/aggregate-rpc';
 import { aggregateStub } from '../aggregate/aggregate-stub';
 import type { TidemarkEnv } from '../env';
 import { recordCount, recordDuration } from '../metrics/recorder';
-import { issueToken } from './consistency-token';
+import { issueToken, tokenSecret } from './consistency-token';
 import { toErrorBody } from './error-response';
 
 /** A command's answer as it goes on the wire: the object's answer, with a token when accepted. */
@@ -67,7 +67,7 @@ async function answerCommand(app: App, env: TidemarkEnv, access: Access, json: u
       );
     }
     if (answer.body.status !== 'accepted') return { httpStatus: answer.httpStatus, body: { ...answer.body } };
-    const token = await issueToken(env.JWT_SECRET ?? '', access.tenant, answer.body);
+    const token = await issueToken(tokenSecret(env), access.tenant, answer.body);
     return { httpStatus: answer.httpStatus, body: { ...answer.body, token } };
   } catch (error) {
     const { status, body } = toErrorBody(error);

@@ -6,7 +6,7 @@ import { TidemarkError } from '@tidemark/core';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
 import { WAIT_FOR_TIMEOUT_MS } from '../limits';
-import { readToken } from './consistency-token';
+import { readToken, tokenSecret } from './consistency-token';
 
 /**
  * Resolves to the feed position of the token's event, or throws
@@ -19,7 +19,7 @@ export async function waitForToken(
   token: string,
 ): Promise<{ position: number; deadline: number }> {
   const deadline = Date.now() + WAIT_FOR_TIMEOUT_MS;
-  const target = await readToken(env.JWT_SECRET ?? '', tenant, token);
+  const target = await readToken(tokenSecret(env), tenant, token);
   const position = await feedStub(env, tenant).waitForEvent(
     target.aggregate,
     target.aggregateId,
