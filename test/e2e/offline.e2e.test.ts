@@ -1,6 +1,6 @@
 import { expect, inject, it } from 'vitest';
 import { devToken, feed } from './api';
-import { launchProfile, newProfileDir, screenshot, watchErrors } from './browser';
+import { launchBrowser, launchProfile, newProfileDir, screenshot, watchErrors } from './browser';
 import { createOrder, pendingCount, signIn, waitForClient, waitUntilSynced } from './orders-page';
 
 const appUrl = inject('appUrl');
@@ -46,6 +46,18 @@ it('keeps offline commands through a reload and a browser restart, then syncs ea
     await page.evaluate(() => window.tidemark?.syncNow());
     await waitUntilSynced(page);
     await expect.poll(() => page.getByTestId('pending').count()).toBe(0);
+
+    // Another device of the same tenant (a fresh browser context) sees them.
+    const other = await launchBrowser();
+    try {
+      const otherPage = await (await other.newContext()).newPage();
+      await signIn(otherPage, appUrl, tenant, 'bob');
+      await waitUntilSynced(otherPage);
+      await expect.poll(() => otherPage.getByTestId('order-row').count()).toBe(2);
+      for (const id of [first, second]) expect(await otherPage.locator(`[data-order="${id}"]`).count()).toBe(1);
+    } finally {
+      await other.close();
+    }
 
     const events = await feed(appUrl, await devToken(appUrl, tenant));
     const created = events.filter((e) => e.type === 'OrderCreated');

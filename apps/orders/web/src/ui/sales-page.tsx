@@ -7,6 +7,8 @@ import { useLive } from './use-live';
 const WIDTH = 640;
 const HEIGHT = 220;
 const PAD = 28;
+/** A lone day's bar stays a bar, not a block. */
+const MAX_BAR = 56;
 
 export function SalesPage({ client }: { client: OrdersClient }) {
   const rows = (useLive(client, (c) => c.list('sales-by-day'), [client]) ?? []).slice(-14) as {
@@ -25,11 +27,16 @@ export function SalesPage({ client }: { client: OrdersClient }) {
           <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} class="chart" role="img" aria-label="Paid revenue per day">
             {rows.map((r, i) => {
               const h = ((HEIGHT - PAD * 2) * r.value.paidRevenue) / max;
-              const x = PAD + i * slot + slot * 0.15;
+              const width = Math.min(slot * 0.7, MAX_BAR);
+              const x = PAD + i * slot + (slot - width) / 2;
               return (
                 <g key={r.key}>
-                  <rect x={x} y={HEIGHT - PAD - h} width={slot * 0.7} height={h} rx={3} class="bar" />
-                  <text x={x + slot * 0.35} y={HEIGHT - 8} text-anchor="middle" class="axis">
+                  <rect x={x} y={HEIGHT - PAD - h} width={width} height={h} rx={3} class="bar">
+                    <title>
+                      {r.key}: {money(r.value.paidRevenue)}
+                    </title>
+                  </rect>
+                  <text x={x + width / 2} y={HEIGHT - 8} text-anchor="middle" class="axis">
                     {r.key.slice(5)}
                   </text>
                 </g>
