@@ -59,6 +59,12 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
     constructor(ctx: DurableObjectState, env: TidemarkEnv) {
       super(ctx, env);
       this.#store = new AggregateStore(ctx.storage.sql);
+      // Belt and braces for a crash between a commit and its alarm: an outbox never waits without one.
+      if (this.#store.outboxSize() > 0) {
+        void ctx.blockConcurrencyWhile(async () => {
+          if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
+        });
+      }
     }
 
     async execute(request: ExecuteRequest): Promise<CommandAnswer> {
@@ -157,20 +163,22 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
       const last = pending.at(-1);
       if (last === undefined) return true;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let head: number;
       try {
-        await Promise.race([
+        ({ head } = await Promise.race([
           feedStub(this.env, stream.tenant).append(stream.tenant, pending),
-          new Promise((_, reject) => {
+          new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error('feed hand-off timed out')), timeoutMs);
           }),
-        ]);
+        ]));
       } catch {
         // The alarm armed at commit time retries; the command's answer does not wait on a broken feed.
         return false;
       } finally {
         if (timer !== undefined) clearTimeout(timer);
       }
-      const remaining = this.#store.clearOutbox(last.version);
+      // Only what the feed says it has: if it refused some (a gap), they stay in the outbox for the alarm.
+      const remaining = this.#store.clearOutbox(Math.min(head, last.version));
       if (remaining === 0) await this.ctx.storage.deleteAlarm();
       return remaining === 0;
     }

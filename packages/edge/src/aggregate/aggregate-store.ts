@@ -138,10 +138,14 @@ export class AggregateStore {
       .map((row) => toEnvelope(stream, row));
   }
 
+  outboxSize(): number {
+    return this.#sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM outbox').one().n;
+  }
+
   /** Forgets delivered versions; returns how many remain undelivered. */
   clearOutbox(upTo: number): number {
     this.#sql.exec('DELETE FROM outbox WHERE version <= ?', upTo);
-    return this.#sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM outbox').one().n;
+    return this.outboxSize();
   }
 
   storedAnswer(commandId: string): StoredAnswer | undefined {

@@ -243,7 +243,8 @@ export function createProjectionObject(app: App) {
 
     #catchUpNowAndThen(): void {
       if (this.#running === undefined && Date.now() - this.#lastCatchUp > READ_CATCH_UP_INTERVAL_MS) {
-        void this.#catchUp();
+        // A back-stop, not the answer: a failure here is retried by the alarm it sets.
+        this.#catchUp().catch((error) => console.warn('tidemark: projection catch-up failed', String(error)));
       }
     }
 
