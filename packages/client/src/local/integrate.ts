@@ -23,6 +23,7 @@ import {
   type LocalDb,
   type OutboxRecord,
   type RejectionRecord,
+  rejectionOf,
   SYNC_TABLES,
   type TxTables,
   tablesOf,
@@ -174,19 +175,11 @@ async function replay(
       if (!outcome.ok) {
         // The authority's answer decides a command in flight; the rest of the feed decides during a catch-up.
         if (input.inFlight?.has(entry.commandId) || input.final === false) continue;
-        const rejection: RejectionRecord = {
-          commandId: entry.commandId,
-          command: {
-            aggregate: entry.aggregate,
-            aggregateId: entry.aggregateId,
-            type: entry.type,
-            payload: entry.payload,
-          },
-          code: outcome.code,
-          message: outcome.message,
-          by: 'rebase',
-          at: input.now(),
-        };
+        const rejection = rejectionOf(
+          entry,
+          { code: outcome.code, message: outcome.message, by: 'rebase' },
+          input.now(),
+        );
         await db.outbox.delete(entry.seq as number);
         await db.rejections.add(rejection);
         rejected.push(rejection);

@@ -8,7 +8,7 @@
 import type { Access, App, EventEnvelope } from '@tidemark/core';
 import type { DexieReadModel } from '../local/dexie-read-model';
 import { CURSOR_KEY, integrate } from '../local/integrate';
-import type { LocalDb, OutboxRecord, RejectionRecord } from '../local/local-db';
+import { type LocalDb, type OutboxRecord, type RejectionRecord, rejectionOf } from '../local/local-db';
 import { type CommandResult, type LiveHandle, type Transport, TransportError, type WireCommand } from './transport';
 
 /** CONTRACT.md: at most 100 commands and 1 MiB per batch; a margin for the envelope. */
@@ -228,19 +228,12 @@ export class SyncEngine {
           continue;
         }
         if (result.httpStatus === 401 || result.httpStatus >= 500 || result.httpStatus === 429) continue; // retried
-        const rejection: RejectionRecord = {
-          commandId: entry.commandId,
-          command: {
-            aggregate: entry.aggregate,
-            aggregateId: entry.aggregateId,
-            type: entry.type,
-            payload: entry.payload,
-          },
+        const refusal = {
           code: result.error?.code ?? `http_${result.httpStatus}`,
           message: result.error?.message ?? `refused with HTTP ${result.httpStatus}`,
-          by: 'authority',
-          at: this.#o.now(),
+          by: 'authority' as const,
         };
+        const rejection = rejectionOf(entry, refusal, this.#o.now());
         await outbox.delete(entry.seq as number);
         await rejections.add(rejection);
         rejected.push(rejection);

@@ -5,9 +5,9 @@
  * accepted).
  */
 import type { EventEnvelope } from '@tidemark/core';
+import { SqlMeta } from '../sql-meta';
 
 const SCHEMA = [
-  'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
   `CREATE TABLE IF NOT EXISTS feed (
      position INTEGER PRIMARY KEY AUTOINCREMENT, aggregate TEXT NOT NULL, aggregate_id TEXT NOT NULL,
      version INTEGER NOT NULL, event TEXT NOT NULL, UNIQUE (aggregate, aggregate_id, version))`,
@@ -33,18 +33,20 @@ export interface AppendOutcome {
 
 export class FeedStore {
   readonly #sql: SqlStorage;
+  readonly #meta: SqlMeta;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
+    this.#meta = new SqlMeta(sql);
     for (const statement of SCHEMA) sql.exec(statement);
   }
 
   meta(key: string): string | undefined {
-    return this.#sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+    return this.#meta.get(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.#sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
+    this.#meta.set(key, value);
   }
 
   /** Appends in order; call inside a transaction. */

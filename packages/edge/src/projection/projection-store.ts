@@ -5,9 +5,9 @@
  * the active one, and the swap is one row update.
  */
 import type { ChangeSet, DeadLetter, EventEnvelope, ReadModelReader } from '@tidemark/core';
+import { SqlMeta } from '../sql-meta';
 
 const SCHEMA = [
-  'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
   'CREATE TABLE IF NOT EXISTS checkpoints (gen INTEGER PRIMARY KEY, position INTEGER NOT NULL)',
   `CREATE TABLE IF NOT EXISTS rows (
      gen INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
@@ -33,21 +33,23 @@ export interface StoredDeadLetter {
 
 export class ProjectionStore {
   readonly #sql: SqlStorage;
+  readonly #meta: SqlMeta;
   /** Index fields per table, from the projection's definition. */
   readonly #indexes: ReadonlyMap<string, readonly string[]>;
 
   constructor(sql: SqlStorage, indexes: ReadonlyMap<string, readonly string[]>) {
     this.#sql = sql;
+    this.#meta = new SqlMeta(sql);
     this.#indexes = indexes;
     for (const statement of SCHEMA) sql.exec(statement);
   }
 
   meta(key: string): string | undefined {
-    return this.#sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+    return this.#meta.get(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.#sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
+    this.#meta.set(key, value);
   }
 
   checkpoint(gen: number): number {
