@@ -2,10 +2,16 @@
  * The Order domain's payload shapes (CONTRACT.md, "The example domain").
  * Schema rules answer 400 `invalid_payload`; business rules live in the decider.
  */
+import { NAME_PATTERN } from '@tidemark/core';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().min(1).max(max);
+/** A price: bounded, so totals stay exact enough in a double. */
 const money = z.number().finite().min(0).max(1e12);
+/** A payment: any finite amount; only its equality with the total matters (CONTRACT.md). */
+const amount = z.number().finite().min(0);
+/** Customer ids key the customer-orders view, and view keys are names (CONTRACT.md "Names"). */
+const customerId = z.string().regex(NAME_PATTERN, 'a customer id is 1 to 128 letters, digits or . _ : -');
 
 export const OrderItem = z.object({
   sku: text(64),
@@ -26,12 +32,12 @@ export type OrderStatus = z.output<typeof OrderStatus>;
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code');
 
 export const CreateOrder = z.object({
-  customerId: text(128),
+  customerId,
   currency: Currency.default('EUR'),
   items: z.array(OrderItem).min(1, 'an order needs at least one item').max(500),
   shippingAddress: ShippingAddress,
 });
-export const PayOrder = z.object({ amount: money });
+export const PayOrder = z.object({ amount });
 export const ShipOrder = z.object({});
 export const CancelOrder = z.object({ reason: z.string().max(1000) });
 

@@ -19,7 +19,10 @@ export function commandRoutes(app: App) {
 
   routes.post('/batch', async (c) => {
     const commands = parseBatchEnvelope(await readJsonBody(c.req.raw, MAX_BATCH_BYTES));
-    const results = await runInStreamOrder(commands, (json) => runCommand(app, c.env, c.var.access, json));
+    const results = await runInStreamOrder(commands, (json) =>
+      // Each entry answers what POST /api/commands would, the per-command size limit included.
+      byteLength(json) > MAX_COMMAND_BYTES ? Promise.resolve(tooLarge()) : runCommand(app, c.env, c.var.access, json),
+    );
     return c.json({ results: results.map((answer) => ({ ...answer.body, httpStatus: answer.httpStatus })) });
   });
 
@@ -46,6 +49,17 @@ async function runInStreamOrder(
     }),
   );
   return results;
+}
+
+function byteLength(json: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(json)).byteLength;
+}
+
+function tooLarge(): WireAnswer {
+  return {
+    httpStatus: 413,
+    body: { error: { code: 'payload_too_large', message: `a command is larger than ${MAX_COMMAND_BYTES} bytes` } },
+  };
 }
 
 /** Commands whose stream cannot be read go to one lane; they fail validation anyway. */
