@@ -29,6 +29,12 @@ const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 /** Without a live socket, poll the feed this often. */
 const POLL_MS = 15_000;
+/** A live socket that closes sooner than this counts as a failed attempt (backed off). */
+const LIVE_MIN_LIFE_MS = 5000;
+
+function backoff(failures: number): number {
+  return failures === 0 ? 0 : Math.min(BACKOFF_MIN_MS * 2 ** (failures - 1), BACKOFF_MAX_MS);
+}
 
 export type Outcome =
   | { readonly commandId: string; readonly status: 'accepted'; readonly token?: string }
@@ -76,6 +82,8 @@ export class SyncEngine {
   #woken = false;
   #stopped = false;
   #live: LiveHandle | undefined;
+  #liveFailures = 0;
+  #liveRetryAt = 0;
   /** Serializes integration steps: one transaction at a time, in arrival order. */
   #steps: Promise<unknown> = Promise.resolve();
 
@@ -109,10 +117,13 @@ export class SyncEngine {
         await this.syncOnce();
         failures = 0;
         this.#setStatus({ syncing: false, lastError: null });
-        if (this.#live === undefined) await this.#openLive();
+        if (this.#live === undefined && Date.now() >= this.#liveRetryAt) await this.#openLive();
+        // Without a socket, come back when it may be retried, or poll, whichever is sooner.
+        const untilRetry = this.#liveRetryAt - Date.now();
+        if (this.#live === undefined && untilRetry > 0) delay = Math.min(POLL_MS, untilRetry);
       } catch (error) {
         failures += 1;
-        delay = Math.min(BACKOFF_MIN_MS * 2 ** (failures - 1), BACKOFF_MAX_MS);
+        delay = backoff(failures);
         const failure = error instanceof TransportError ? error.failure : 'client';
         this.#setStatus({
           syncing: false,
@@ -151,36 +162,52 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Pulls to the head of the feed. Fetching the next batch overlaps with
+   * integrating the previous one, so the network and IndexedDB work at once;
+   * steps still commit in order (#integrate chains them), each storing the
+   * cursor of its own pages.
+   */
   async pull(): Promise<void> {
     let cursor = (await this.#o.syncDb.meta.get(CURSOR_KEY))?.value as string | undefined;
     let reset = false;
-    for (;;) {
-      const events: EventEnvelope[] = [];
-      let hasMore = true;
-      while (hasMore && events.length < INTEGRATE_BATCH) {
-        let page: Awaited<ReturnType<Transport['pull']>>;
-        try {
-          page = await this.#o.transport.pull(cursor, PULL_PAGE);
-        } catch (error) {
-          if (error instanceof TransportError && error.failure === 'invalid_cursor') {
-            // The server no longer knows our cursor (reset, or another server at this URL): start over, keep the outbox.
-            // The reset goes with the first events read again, so pending commands are re-decided on them, not on nothing.
-            reset = true;
-            events.length = 0;
-            cursor = undefined;
-            continue;
+    let previous: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const events: EventEnvelope[] = [];
+        let hasMore = true;
+        while (hasMore && events.length < INTEGRATE_BATCH) {
+          let page: Awaited<ReturnType<Transport['pull']>>;
+          try {
+            page = await this.#o.transport.pull(cursor, PULL_PAGE);
+          } catch (error) {
+            if (error instanceof TransportError && error.failure === 'invalid_cursor') {
+              // The server no longer knows our cursor (reset, or another server at this URL): start over, keep
+              // the outbox. The reset goes with the first events read again, so pending commands are re-decided
+              // on them, not on nothing.
+              reset = true;
+              events.length = 0;
+              cursor = undefined;
+              continue;
+            }
+            throw error;
           }
-          throw error;
+          events.push(...page.events);
+          cursor = page.cursor;
+          hasMore = page.hasMore;
+          this.#setStatus({ lag: hasMore ? null : 0 });
         }
-        events.push(...page.events);
-        cursor = page.cursor;
-        hasMore = page.hasMore;
-        this.#setStatus({ lag: hasMore ? null : 0 });
+        await previous;
+        previous = this.#integrate(events, cursor, reset, !hasMore);
+        // Observed here so a failure while the next batch is fetched is not reported as unhandled.
+        previous.catch(() => undefined);
+        reset = false;
+        if (!hasMore) break;
       }
-      await this.#integrate(events, cursor, reset, !hasMore);
-      reset = false;
-      if (!hasMore) return;
+    } finally {
+      await previous.catch(() => undefined);
     }
+    await previous;
   }
 
   /** Integrates a live frame or a pulled batch, after any step already under way. */
@@ -272,6 +299,7 @@ export class SyncEngine {
 
   async #openLive(): Promise<void> {
     const cursor = (await this.#o.syncDb.meta.get(CURSOR_KEY))?.value as string | undefined;
+    const openedAt = Date.now();
     try {
       this.#live = await this.#o.transport.live(
         cursor,
@@ -281,12 +309,19 @@ export class SyncEngine {
         () => {
           this.#live = undefined;
           this.#setStatus({ live: false });
+          // A socket that dies young (refused, or a proxy that cuts it) is retried later and later;
+          // one that lived is reopened at once, after a catch-up by pull.
+          if (Date.now() - openedAt < LIVE_MIN_LIFE_MS) this.#liveFailures += 1;
+          else this.#liveFailures = 0;
+          this.#liveRetryAt = Date.now() + backoff(this.#liveFailures);
           this.trigger();
         },
       );
       this.#setStatus({ live: true });
     } catch {
       this.#live = undefined;
+      this.#liveFailures += 1;
+      this.#liveRetryAt = Date.now() + backoff(this.#liveFailures);
     }
   }
 
