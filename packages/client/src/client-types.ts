@@ -25,12 +25,15 @@ type CommandsOfAggregate<A> =
 /** Every command of the app, as `execute` accepts it. */
 export type AppCommand<T extends App> = CommandsOfAggregate<AggregatesOf<T>>;
 
+/** The tables of each projection, as a union (one member per projection). */
 type TablesOfProjection<P> = P extends { readonly tables: infer T } ? T : never;
+/** Keys of every member of a union (plain `keyof` would keep only the keys they share). */
+type KeysOfUnion<U> = U extends unknown ? keyof U : never;
+/** The spec of table K, from whichever projection has it. */
+type SpecOf<U, K> = U extends Record<K & PropertyKey, infer Spec> ? Spec : never;
 
 /** Every table name of the app's projections. */
-export type AppTable<T extends App> = keyof TablesOfProjection<ProjectionsOf<T>> & string;
+export type AppTable<T extends App> = KeysOfUnion<TablesOfProjection<ProjectionsOf<T>>> & string;
 
 /** The row type of a table. */
-export type AppRow<T extends App, K extends AppTable<T>> = RowOf<
-  TablesOfProjection<ProjectionsOf<T>>[K & keyof TablesOfProjection<ProjectionsOf<T>>]
->;
+export type AppRow<T extends App, K extends AppTable<T>> = RowOf<SpecOf<TablesOfProjection<ProjectionsOf<T>>, K>>;

@@ -195,7 +195,7 @@ export class SyncEngine {
           events.push(...page.events);
           cursor = page.cursor;
           hasMore = page.hasMore;
-          this.#setStatus({ lag: hasMore ? null : 0 });
+          if (hasMore) this.#setStatus({ lag: null });
         }
         await previous;
         previous = this.#integrate(events, cursor, reset, !hasMore);
@@ -208,6 +208,8 @@ export class SyncEngine {
       await previous.catch(() => undefined);
     }
     await previous;
+    // Caught up only once the last step is committed: what the page reads now includes the head.
+    this.#setStatus({ lag: 0 });
   }
 
   /** Integrates a live frame or a pulled batch, after any step already under way. */
