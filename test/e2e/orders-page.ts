@@ -38,16 +38,22 @@ export function pendingCount(page: Page): Promise<number> {
   return page.evaluate(async () => (await window.tidemark?.status())?.pendingCommands ?? -1);
 }
 
-/** Waits (bounded) until the client has nothing left to send or confirm. */
+/**
+ * Waits (bounded) until the client has nothing left to send or confirm and has
+ * read the feed to its head. Polled from here: Playwright's waitForFunction
+ * does not wait for an async predicate's promise.
+ */
 export async function waitUntilSynced(page: Page, timeoutMs = 20_000): Promise<void> {
-  await page.waitForFunction(
-    async () => {
-      const status = await window.tidemark?.status();
-      return status !== undefined && status.pendingCommands === 0 && status.lag === 0;
-    },
-    undefined,
-    { timeout: timeoutMs, polling: 200 },
-  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await page.evaluate(async () => {
+      const s = await window.tidemark?.status();
+      return s === undefined ? undefined : { pending: s.pendingCommands, lag: s.lag };
+    });
+    if (status !== undefined && status.pending === 0 && status.lag === 0) return;
+    if (Date.now() > deadline) throw new Error(`not synced within ${timeoutMs} ms: ${JSON.stringify(status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export function orderStatus(page: Page, orderId: string): Promise<string | undefined> {

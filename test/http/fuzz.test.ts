@@ -364,7 +364,9 @@ function interleave<T>(lanes: readonly (readonly T[])[], cases: readonly T[], se
   const keyed: [number, T][] = cases.map((task) => [random(), task]);
   for (const steps of lanes) {
     const keys = steps.map(() => random()).sort((a, b) => a - b);
-    steps.forEach((step, index) => keyed.push([keys[index] as number, step]));
+    steps.forEach((step, index) => {
+      keyed.push([keys[index] as number, step]);
+    });
   }
   return keyed.sort(([a], [b]) => a - b).map(([, task]) => task);
 }

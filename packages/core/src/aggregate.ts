@@ -72,6 +72,7 @@ export interface Aggregate<
 }
 
 /** An aggregate with its types erased, as the runtime holds it. */
+// biome-ignore lint/suspicious/noExplicitAny: the runtime treats every aggregate alike; apps keep their own types.
 export type AnyAggregate = Aggregate<string, any, any, any>;
 
 /**
@@ -103,6 +104,7 @@ export function defineAggregate<const Name extends string, State, C extends Comm
 
 /** Folds events into a state, from `from` (default the initial state). */
 export function foldEvents<State>(
+  // biome-ignore lint/suspicious/noExplicitAny: any commands and events; only the state's type matters here.
   aggregate: Aggregate<string, State, any, any>,
   events: readonly { readonly type: string; readonly payload: unknown }[],
   from: State = aggregate.initialState,

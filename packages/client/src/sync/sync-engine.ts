@@ -83,6 +83,7 @@ export class SyncEngine {
   #stopped = false;
   #live: LiveHandle | undefined;
   #liveFailures = 0;
+  #liveBuffer: { events: EventEnvelope[]; cursor: string | undefined } = { events: [], cursor: undefined };
   #liveRetryAt = 0;
   /** Serializes integration steps: one transaction at a time, in arrival order. */
   #steps: Promise<unknown> = Promise.resolve();
@@ -270,7 +271,9 @@ export class SyncEngine {
     });
     if (rejected.length > 0) {
       // Take their effects back: a step with no new events undoes and re-runs what is left.
-      await this.#integrate([], undefined);
+      // Not final: the local state may lag behind the authority (we push before we pull), so the other
+      // pending commands are not judged on it here; the next pull, read to the head, decides them.
+      await this.#integrate([], undefined, false, false);
       for (const r of rejected) {
         this.#o.onOutcome({ commandId: r.commandId, status: 'rejected', code: r.code, message: r.message, by: r.by });
       }
@@ -305,9 +308,7 @@ export class SyncEngine {
     try {
       this.#live = await this.#o.transport.live(
         cursor,
-        (frame) => {
-          void this.#integrate(frame.events, frame.cursor).catch(() => this.#live?.close());
-        },
+        (frame) => this.#bufferLiveFrame(frame.events, frame.cursor),
         () => {
           this.#live = undefined;
           this.#setStatus({ live: false });
@@ -325,6 +326,23 @@ export class SyncEngine {
       this.#liveFailures += 1;
       this.#liveRetryAt = Date.now() + backoff(this.#liveFailures);
     }
+  }
+
+  /**
+   * Live frames that arrive while a step runs are integrated together in the
+   * next one: each step takes back and re-runs every pending command, so one
+   * step per frame would make a long offline queue drain in quadratic time.
+   */
+  #bufferLiveFrame(events: readonly EventEnvelope[], cursor: string): void {
+    const first = this.#liveBuffer.events.length === 0;
+    this.#liveBuffer.events.push(...events);
+    this.#liveBuffer.cursor = cursor;
+    if (!first) return;
+    void this.#steps.then(() => {
+      const { events: buffered, cursor: last } = this.#liveBuffer;
+      this.#liveBuffer = { events: [], cursor: undefined };
+      return this.#integrate(buffered, last).catch(() => this.#live?.close());
+    });
   }
 
   #sleep(ms: number): Promise<void> {

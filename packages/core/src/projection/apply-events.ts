@@ -97,7 +97,9 @@ async function prefetched(
     if (wanted.size === 0) break;
     const keys = [...wanted.values()];
     const values = await getMany(keys);
-    keys.forEach(({ table, key }, i) => known.set(id(table, key), values[i]));
+    keys.forEach(({ table, key }, i) => {
+      known.set(id(table, key), values[i]);
+    });
   }
   return {
     get: async (table, key) => {

@@ -31,6 +31,7 @@ export interface Projection<T extends Tables = Tables> extends ProjectionConfig<
   readonly views: ReadonlyMap<string, string>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the runtime treats every projection alike.
 export type AnyProjection = Projection<any>;
 
 /**

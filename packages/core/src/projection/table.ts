@@ -11,6 +11,7 @@ export interface TableSpec<Row = unknown> {
   readonly __row?: Row;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a table of any row type; `RowOf` recovers it.
 export type Tables = Record<string, TableSpec<any>>;
 export type RowOf<T> = T extends TableSpec<infer Row> ? Row : never;
 
