@@ -17,6 +17,15 @@ export interface WranglerOptions {
   readonly persistTo?: string;
   /** How long to wait for `GET /api/health` to answer 200. */
   readonly readyTimeoutMs?: number;
+  /** Another wrangler config, relative to the repository (default: the root wrangler.toml). */
+  readonly config?: string;
+  /** More `wrangler dev` arguments (e.g. `--log-level warn`). */
+  readonly extraArgs?: readonly string[];
+  /**
+   * The repository's root, for callers bundled elsewhere (the benchmark runner),
+   * where this file's own location no longer tells it.
+   */
+  readonly repoRoot?: string;
 }
 
 export interface StopOptions {
@@ -47,8 +56,9 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
   const url = `http://127.0.0.1:${port}`;
   // Two wranglers (the shared one and restart.test.ts's) run at once: each
   // needs its own inspector port too, or the second one fails to bind 9229.
+  const root = options.repoRoot ?? REPO_ROOT;
   const child = spawn(
-    WRANGLER_BIN,
+    join(root, WRANGLER_BIN),
     [
       'dev',
       '--ip',
@@ -60,9 +70,11 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
       '--persist-to',
       persistTo,
       '--show-interactive-dev-session=false',
+      ...(options.config === undefined ? [] : ['--config', options.config]),
+      ...(options.extraArgs ?? []),
     ],
     {
-      cwd: REPO_ROOT,
+      cwd: root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
@@ -93,7 +105,7 @@ export function makeTempDir(prefix: string): Promise<string> {
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const WRANGLER_BIN = join(REPO_ROOT, 'node_modules/.bin/wrangler');
+const WRANGLER_BIN = 'node_modules/.bin/wrangler';
 
 /** Wrangler bundles and boots workerd in 2–3 s; leave room for a loaded 2-core CI box. */
 const READY_TIMEOUT_MS = 30_000;
