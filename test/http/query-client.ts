@@ -232,13 +232,21 @@ export interface LiveOptions {
  */
 export class LiveSocket {
   readonly frames: LiveFrame[] = [];
+  /** The size in bytes of each frame as it came over the wire. */
+  readonly frameBytes: number[] = [];
+  /** Resolves with the close code and reason once the server (or `close`) ends the socket. */
+  readonly closed: Promise<{ readonly code: number; readonly reason: string }>;
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
+    socket.on('message', (data: Buffer) => {
+      this.frameBytes.push(data.byteLength);
       this.frames.push(JSON.parse(String(data)) as LiveFrame);
       for (const listener of this.listeners) listener();
     });
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+    );
   }
 
   static async open(baseUrl: string, options: LiveOptions): Promise<LiveSocket> {
