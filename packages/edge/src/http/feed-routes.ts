@@ -14,6 +14,9 @@ import { fail } from './error-response';
 import { parseLimit } from './query-params';
 import { waitForToken } from './wait-for';
 
+/** The latest time a Date can hold: a token whose `exp` is past it expires then (an alarm needs a Date). */
+const LATEST_DATE_MS = 8.64e15;
+
 export function feedRoutes(app: App) {
   const routes = new Hono<EdgeContext>();
 
@@ -49,7 +52,7 @@ export function feedRoutes(app: App) {
       upgrade: 'websocket',
       [LIVE_ACCESS_HEADER]: JSON.stringify(c.var.access),
       [LIVE_AFTER_HEADER]: after,
-      [LIVE_EXPIRES_HEADER]: String(Math.floor(c.var.tokenExpiresAt * 1000)),
+      [LIVE_EXPIRES_HEADER]: String(Math.min(Math.floor(c.var.tokenExpiresAt * 1000), LATEST_DATE_MS)),
     });
     const protocol = c.req.header('sec-websocket-protocol');
     if (protocol !== undefined) headers.set('sec-websocket-protocol', protocol);
