@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { type FuzzCase, type FuzzContext, header, otherTenantOf, pick, tenantOf } from './fuzz-context';
 import type { FuzzReply, FuzzRequest } from './fuzz-wire';
+import { textOf } from './query-client';
 
 /** How long an accepted socket is listened to: its backlog arrives at once. */
 const LISTEN_MS = 300;
@@ -146,12 +147,7 @@ export function sendUpgrade(baseUrl: string, request: FuzzRequest): Promise<Fuzz
       }, LISTEN_MS);
     });
     socket.once('unexpected-response', (_request, response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      response.on('end', () => {
+      void textOf(response).then((text) => {
         socket.terminate();
         let json: unknown;
         try {
