@@ -10,7 +10,7 @@ import { secondsFromNow, signToken } from './jwt';
 import { createOrder } from './order-commands';
 import { LiveSocket, refusedUpgrade } from './query-client';
 
-/** CONTRACT: a live socket whose token expires is closed with this code and reason. */
+/** The close code and reason of a live socket whose token expired; the client reconnects with a fresh token. */
 const TOKEN_EXPIRED_CODE = 4401;
 const TOKEN_EXPIRED_REASON = 'token_expired';
 
