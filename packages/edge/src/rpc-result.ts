@@ -8,7 +8,9 @@
  *   reached). Over RPC a thrown error keeps its message but loses its class and
  *   code, so nothing a caller branches on may travel as one.
  *
- * Methods with no expected failure return their data plainly.
+ * An answer that is not a refusal returns plain data: a row or null, a wait
+ * that reached its target or not by its deadline (the HTTP layer decides that
+ * a late answer is a 504).
  */
 import { type ErrorBody, TidemarkError } from '@tidemark/core';
 

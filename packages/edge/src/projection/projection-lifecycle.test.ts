@@ -15,6 +15,7 @@ import {
 
 const run = (state: Lifecycle, ...events: LifecycleEvent[]) => events.reduce(transition, state);
 const fresh = initialLifecycle(1);
+const rebuildingBy = (shadow: number, version: number): Phase => ({ kind: 'rebuilding', shadow, version });
 /** The phase of a projection that failed while running. */
 const failedRunning = (failure: Failure): Phase => ({ kind: 'failed', failure, resumes: { kind: 'running' } });
 
@@ -34,37 +35,46 @@ describe('projection lifecycle', () => {
   });
 
   it('rebuilds into a generation never used before, and swaps it in when caught up', () => {
-    const rebuilding = transition(fresh, { type: 'rebuild' });
-    expect(rebuilding.phase).toEqual({ kind: 'rebuilding', shadow: 2 });
+    const rebuilding = transition(fresh, { type: 'rebuild', version: 1 });
+    expect(rebuilding.phase).toEqual(rebuildingBy(2, 1));
     expect(followedGeneration(rebuilding)).toBe(2);
     // A second rebuild abandons the first shadow for a new one.
-    const again = transition(rebuilding, { type: 'rebuild' });
-    expect(again.phase).toEqual({ kind: 'rebuilding', shadow: 3 });
+    const again = transition(rebuilding, { type: 'rebuild', version: 4 });
+    expect(again.phase).toEqual(rebuildingBy(3, 4));
     expect(unusedGenerations(rebuilding, again)).toEqual([2]);
-    const swapped = transition(again, { type: 'caughtUp', version: 4 });
+    const swapped = transition(again, { type: 'caughtUp' });
     expect(swapped).toMatchObject({ active: 3, newest: 3, version: 4, phase: { kind: 'running' } });
     expect(unusedGenerations(again, swapped)).toEqual([1]);
     // Caught up means nothing while running.
-    expect(transition(swapped, { type: 'caughtUp', version: 5 })).toBe(swapped);
+    expect(transition(swapped, { type: 'caughtUp' })).toBe(swapped);
   });
 
   it('keeps a paused projection paused when asked to rebuild, and rebuilds once resumed', () => {
-    const paused = run(fresh, { type: 'pause' }, { type: 'rebuild' });
-    expect(paused.phase).toEqual({ kind: 'paused', resumes: { kind: 'rebuilding', shadow: 2 } });
+    const paused = run(fresh, { type: 'pause' }, { type: 'rebuild', version: 1 });
+    expect(paused.phase).toEqual({ kind: 'paused', resumes: rebuildingBy(2, 1) });
     expect(followedGeneration(paused)).toBeUndefined();
     expect(shadowOf(paused)).toBe(2);
-    expect(run(paused, { type: 'resume' }).phase).toEqual({ kind: 'rebuilding', shadow: 2 });
+    expect(run(paused, { type: 'resume' }).phase).toEqual(rebuildingBy(2, 1));
   });
 
   it('rebuilds when it starts with a new definition version, but not twice', () => {
     const started = transition(fresh, { type: 'started', version: 2 });
-    expect(started.phase).toEqual({ kind: 'rebuilding', shadow: 2 });
+    expect(started.phase).toEqual(rebuildingBy(2, 2));
     expect(transition(started, { type: 'started', version: 2 })).toBe(started);
     expect(transition(fresh, { type: 'started', version: 1 })).toBe(fresh);
-    // A rebuild waiting behind a pause is on its way too.
-    const paused = run(fresh, { type: 'pause' }, { type: 'rebuild' });
+    // A rebuild by this version waiting behind a pause is on its way too.
+    const paused = run(fresh, { type: 'pause' }, { type: 'rebuild', version: 2 });
     expect(transition(paused, { type: 'started', version: 2 })).toBe(paused);
-    expect(run(started, { type: 'caughtUp', version: 2 })).toMatchObject({ active: 2, version: 2 });
+    expect(run(started, { type: 'caughtUp' })).toMatchObject({ active: 2, version: 2 });
+  });
+
+  it('starts a rebuild again when the definition changes under it, so no shadow mixes two versions', () => {
+    const byTwo = transition(fresh, { type: 'started', version: 2 });
+    const byThree = transition(byTwo, { type: 'started', version: 3 });
+    expect(byThree.phase).toEqual(rebuildingBy(3, 3));
+    expect(unusedGenerations(byTwo, byThree)).toEqual([2]);
+    // Even back at the active tables' version: a rebuild was under way, and it starts again by this version.
+    expect(transition(byThree, { type: 'started', version: 1 }).phase).toEqual(rebuildingBy(4, 1));
   });
 
   it('fails at an event its handler refuses under `stop`, and goes on once that letter applies', () => {
@@ -93,22 +103,19 @@ describe('projection lifecycle', () => {
     // A read failure does not step over anything: only resume or rebuild clear it.
     expect(transition(failed, { type: 'letterApplied', position: 41, checkpoint: 40 })).toBe(failed);
     expect(transition(failed, { type: 'resume' })).toEqual(fresh);
-    expect(transition(failed, { type: 'rebuild' })).toMatchObject({
+    expect(transition(failed, { type: 'rebuild', version: 1 })).toMatchObject({
       readFailures: 0,
-      phase: { kind: 'rebuilding', shadow: 2 },
+      phase: rebuildingBy(2, 1),
     });
     expect(transition(fresh, { type: 'readSucceeded' })).toBe(fresh);
   });
 
   it('fails during a rebuild and resumes the rebuild', () => {
-    const failed = run(
-      fresh,
-      { type: 'rebuild' },
-      { type: 'handlerStopped', message: 'no', position: 3 },
-      { type: 'pause' },
-    );
-    expect(failed.phase).toEqual({ kind: 'paused', resumes: { kind: 'rebuilding', shadow: 2 } });
-    expect(transition(failed, { type: 'resume' }).phase).toEqual({ kind: 'rebuilding', shadow: 2 });
+    const failed = run(fresh, { type: 'rebuild', version: 1 }, { type: 'handlerStopped', message: 'no', position: 3 });
+    expect(transition(failed, { type: 'resume' }).phase).toEqual(rebuildingBy(2, 1));
+    const paused = transition(failed, { type: 'pause' });
+    expect(paused.phase).toEqual({ kind: 'paused', resumes: rebuildingBy(2, 1) });
+    expect(transition(paused, { type: 'resume' }).phase).toEqual(rebuildingBy(2, 1));
   });
 
   it('reads the nine meta keys of an object stored before the lifecycle was one row', () => {
@@ -120,7 +127,7 @@ describe('projection lifecycle', () => {
       newest: 4,
       version: 2,
       readFailures: 2,
-      phase: { kind: 'rebuilding', shadow: 4 },
+      phase: rebuildingBy(4, 0),
     });
     expect(legacy({ active: '3', shadow: '2', state: 'paused', resume_to: 'running', version: '1' })).toMatchObject({
       newest: 3,
@@ -128,7 +135,7 @@ describe('projection lifecycle', () => {
     });
     expect(legacy({ active: '1', shadow: '2', state: 'paused', resume_to: 'rebuilding' }).phase).toEqual({
       kind: 'paused',
-      resumes: { kind: 'rebuilding', shadow: 2 },
+      resumes: rebuildingBy(2, 0),
     });
     expect(legacy({ active: '1', state: 'failed', version: '1' }, 9).phase).toMatchObject({
       kind: 'failed',

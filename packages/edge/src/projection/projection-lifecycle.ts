@@ -11,7 +11,10 @@
  */
 
 /** What a projection does while nothing stops it. */
-export type Work = { readonly kind: 'running' } | { readonly kind: 'rebuilding'; readonly shadow: number };
+export type Work =
+  | { readonly kind: 'running' }
+  /** `version`: the definition whose handlers fill the shadow; the swap makes it the active tables' version. */
+  | { readonly kind: 'rebuilding'; readonly shadow: number; readonly version: number };
 
 /** Why a projection stopped following the feed. Cleared by resume or rebuild. */
 export interface Failure {
@@ -50,11 +53,16 @@ export const READS_BEFORE_FAILED = 10;
 export type LifecycleEvent =
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
-  | { readonly type: 'rebuild' }
-  /** The definition's version, seen when the object starts: a new one rebuilds, unless a rebuild is on its way. */
+  /** `version`: the definition the object runs. */
+  | { readonly type: 'rebuild'; readonly version: number }
+  /**
+   * The definition's version, seen when the object starts: one the active
+   * tables were not built by rebuilds them, unless a rebuild by it is on its
+   * way; a rebuild by another version starts again, so no shadow mixes two.
+   */
   | { readonly type: 'started'; readonly version: number }
   /** The shadow generation reached the feed head. */
-  | { readonly type: 'caughtUp'; readonly version: number }
+  | { readonly type: 'caughtUp' }
   | { readonly type: 'handlerStopped'; readonly message: string; readonly position: number }
   | { readonly type: 'readFailed'; readonly message: string; readonly position: number }
   | { readonly type: 'readSucceeded' }
@@ -77,13 +85,15 @@ export function transition(state: Lifecycle, event: LifecycleEvent): Lifecycle {
       if (phase.kind !== 'paused' && phase.kind !== 'failed') return state;
       return { ...state, readFailures: 0, phase: phase.resumes };
     case 'rebuild':
-      return startRebuild(state);
-    case 'started':
-      if (event.version === state.version || shadowOf(state) !== undefined) return state;
-      return startRebuild(state);
+      return startRebuild(state, event.version);
+    case 'started': {
+      const work = workOf(phase);
+      const wanted = work.kind === 'rebuilding' ? work.version : state.version;
+      return event.version === wanted ? state : startRebuild(state, event.version);
+    }
     case 'caughtUp':
       if (phase.kind !== 'rebuilding') return state;
-      return { ...state, active: phase.shadow, version: event.version, phase: { kind: 'running' } };
+      return { ...state, active: phase.shadow, version: phase.version, phase: { kind: 'running' } };
     case 'handlerStopped':
       return fail(state, { code: 'handler_failed', message: event.message, position: event.position });
     case 'readFailed': {
@@ -134,9 +144,9 @@ function workOf(phase: Phase): Work {
 }
 
 /** A fresh shadow generation; a paused projection stays paused, and rebuilds when resumed. */
-function startRebuild(state: Lifecycle): Lifecycle {
+function startRebuild(state: Lifecycle, version: number): Lifecycle {
   const shadow = state.newest + 1;
-  const work: Work = { kind: 'rebuilding', shadow };
+  const work: Work = { kind: 'rebuilding', shadow, version };
   const phase: Phase = state.phase.kind === 'paused' ? { kind: 'paused', resumes: work } : work;
   return { ...state, newest: shadow, readFailures: 0, phase };
 }
@@ -154,7 +164,8 @@ function fail(state: Lifecycle, failure: Failure): Lifecycle {
 export function lifecycleFromLegacyMeta(meta: (key: string) => string | undefined, checkpoint: number): Lifecycle {
   const active = Number(meta('active') ?? '1');
   const shadow = Number(meta('shadow') ?? '0');
-  const rebuilding: Work = { kind: 'rebuilding', shadow };
+  // Which definition filled a legacy shadow is not known: version 0 is none, so the next start rebuilds it afresh.
+  const rebuilding: Work = { kind: 'rebuilding', shadow, version: 0 };
   const running: Work = { kind: 'running' };
   const state = meta('state');
   const phase: Phase =

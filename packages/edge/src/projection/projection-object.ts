@@ -128,7 +128,8 @@ export function createProjectionObject(app: App) {
 
     /** Starts a rebuild and answers at once; status shows its progress. A paused projection stays paused. */
     async rebuild(ref: ProjectionRef): Promise<ProjectionStatus> {
-      this.#update(this.#init(ref), { type: 'rebuild' });
+      const held = this.#init(ref);
+      this.#update(held, { type: 'rebuild', version: held.projection.version });
       void this.#catchUp();
       return this.status(ref);
     }
@@ -161,12 +162,17 @@ export function createProjectionObject(app: App) {
       this.ctx.storage.transactionSync(() => {
         store.write(gen, result.changes);
         store.removeDeadLetter(id);
-        const checkpoint = store.checkpoint(gen);
-        const before = held.record.lifecycle;
+        const applied: LifecycleEvent = {
+          type: 'letterApplied',
+          position: letter.position,
+          checkpoint: store.checkpoint(gen),
+        };
         // When this was the event a `stop` projection failed at, it steps over it.
-        if (this.#update(held, { type: 'letterApplied', position: letter.position, checkpoint }) !== before) {
+        if (transition(held.record.lifecycle, applied) !== held.record.lifecycle) {
           store.setCheckpoint(gen, letter.position);
         }
+        // Last: the record in memory changes only once nothing else in the transaction can throw.
+        this.#update(held, applied);
       });
       this.#cache.clear();
       void this.#catchUp();
@@ -301,7 +307,7 @@ export function createProjectionObject(app: App) {
 
     /** The shadow generation caught up: it becomes the active one, and the old one is dropped. */
     #swap(held: Held): void {
-      this.#update(held, { type: 'caughtUp', version: held.projection.version });
+      this.#update(held, { type: 'caughtUp' });
       this.#cache.clear();
       this.#wake(held);
     }
