@@ -5,9 +5,10 @@
  */
 import type { EventEnvelope } from '@tidemark/core';
 import type { RpcResult } from '../rpc-result';
-import type { Failure } from './projection-lifecycle';
+import type { Failure, Phase } from './projection-lifecycle';
 
-export type ProjectionState = 'running' | 'paused' | 'rebuilding' | 'failed';
+/** `running` | `paused` | `rebuilding` | `failed`: the lifecycle's phase, as the admin API shows it. */
+export type ProjectionState = Phase['kind'];
 
 export interface ProjectionStatus {
   readonly name: string;
