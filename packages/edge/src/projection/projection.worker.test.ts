@@ -204,10 +204,12 @@ describe('ProjectionObject', () => {
     const totals = projectionStub(env, tenant, 'counter-totals');
     const object = durable(tenant, 'counter-totals');
     let retries = 0;
-    while ((await totals.status()).state === 'running' && retries < 2 * READS_BEFORE_FAILED) {
-      // The read is retried by alarm; if none is set, the nudge has not failed yet.
+    for (let polls = 0; polls < 1000 && (await totals.status()).state === 'running'; polls += 1) {
+      // The read is retried by alarm; while none is set, the nudge's read has not failed yet.
       if (await runDurableObjectAlarm(object)) retries += 1;
     }
+    // The nudge's read failed, then each retry, up to the limit.
+    expect(retries).toBe(READS_BEFORE_FAILED - 1);
     expect(await totals.status()).toMatchObject({
       state: 'failed',
       lag: 1,
