@@ -18,12 +18,15 @@ export interface FeedFaults {
 type Fault = keyof FeedFaults;
 const FAULTS: readonly Fault[] = ['failAppends', 'failReads'];
 
+/** Where the counts are kept: the feed's meta table. */
+type Meta = Pick<SqlMeta, 'get' | 'set'>;
+
 export class FaultSwitch {
-  readonly #meta: SqlMeta;
+  readonly #meta: Meta;
   /** Calls left to fail, per fault; stored, so an armed switch outlives an evicted object. */
   readonly #armed = new Map<Fault, number>();
 
-  constructor(meta: SqlMeta) {
+  constructor(meta: Meta) {
     this.#meta = meta;
     for (const fault of FAULTS) {
       const left = Number(meta.get(`fault_${fault}`) ?? '0');
