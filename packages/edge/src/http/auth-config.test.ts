@@ -7,7 +7,7 @@ const OIDC = { OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'orders-pw
 
 describe('authConfigOf', () => {
   it('is OpenID sign-in once an issuer and a client id are set, with defaults for the rest', () => {
-    expect(authConfigOf({ ...OIDC, DEV_AUTH: 'true' })).toEqual({
+    expect(authConfigOf({ ...OIDC, DEV_AUTH: 'true', ENVIRONMENT: 'development' })).toEqual({
       mode: 'oidc',
       issuer: 'https://id.example.com',
       clientId: 'orders-pwa',
@@ -30,8 +30,9 @@ describe('authConfigOf', () => {
     expect(config).toMatchObject({ tenantClaim: 'org', rolesClaim: 'groups' });
   });
 
-  it('is the development form with DEV_AUTH, never in production, else none', () => {
-    expect(authConfigOf({ DEV_AUTH: 'true' })).toEqual({ mode: 'dev' });
+  it('is the development form where the dev-token route is open, else none', () => {
+    expect(authConfigOf({ DEV_AUTH: 'true', ENVIRONMENT: 'development' })).toEqual({ mode: 'dev' });
+    expect(authConfigOf({ DEV_AUTH: 'true' })).toEqual({ mode: 'none' });
     expect(authConfigOf({ DEV_AUTH: 'true', ENVIRONMENT: 'production' })).toEqual({ mode: 'none' });
     expect(authConfigOf({ OIDC_ISSUER: 'https://id.example.com' })).toEqual({ mode: 'none' });
   });
