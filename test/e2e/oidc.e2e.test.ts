@@ -134,6 +134,19 @@ it('renews through a refresh token without leaving the page, then pushes what wa
   });
 });
 
+it('refuses an answer to a sign-in it did not start (wrong state), and signs no one in', async () => {
+  await withBrowser(async (_context, page) => {
+    await page.goto(`${appUrl}/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('input[name=login]').waitFor();
+    // A forged callback, as a cross-site request would send it: a code, but not this tab's state.
+    await page.goto(`${appUrl}/?code=forged&state=not-ours&iss=${encodeURIComponent(idp.issuer)}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/sign-in failed/);
+    expect(await storedSession(page)).toBeUndefined();
+    expect(new URL(page.url()).search).toBe('');
+  });
+});
+
 /** A fresh browser profile (no provider session), its first page, and no page errors at the end. */
 async function withBrowser(test: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
   const profile = await newProfileDir();
