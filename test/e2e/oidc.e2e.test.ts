@@ -103,6 +103,12 @@ it('signs in on the provider, and a redirect to renew an expired sign-in loses n
     await page.evaluate(() => window.tidemark?.syncNow());
     await waitUntilSynced(page);
     await expectOrdersOf(tenant, [orderId], `ann@${tenant}`);
+
+    // Signing out: the provider still knows ann, but the next sign-in here must ask who it is.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('input[name=login]').waitFor();
+    expect(await storedSession(page)).toBeUndefined();
   });
 });
 

@@ -19,6 +19,8 @@ import { type Session, saveSession, sessionFromToken } from '../session';
 
 const PENDING_KEY = 'tidemark.oidc.pending';
 const REFRESH_KEY = 'tidemark.oidc.refresh';
+/** Set by signing out: the next sign-in in this browser asks the provider to ask who it is again. */
+const SIGNED_OUT_KEY = 'tidemark.oidc.signed-out';
 
 interface PendingSignIn {
   readonly verifier: string;
@@ -49,6 +51,9 @@ export async function beginSignIn(config: OidcConfig): Promise<never> {
     code_challenge_method: 'S256',
     state: pending.state,
     nonce: pending.nonce,
+    // After a sign-out the provider's own session may still be alive: on a shared device the
+    // next person must not be signed in as the last one without a word.
+    ...(localStorage.getItem(SIGNED_OUT_KEY) !== null && { prompt: 'login' }),
   }).toString();
   location.assign(url);
   // The page is going away; nothing after this runs.
@@ -108,16 +113,21 @@ export async function refresh(config: OidcConfig): Promise<Session> {
   }
 }
 
-/** Forgets this tab's refresh token (signing out). The provider's own session is the provider's. */
+/**
+ * Signing out: forgets this tab's refresh token, and makes the next sign-in
+ * here ask for a login. The provider's own session is the provider's to end.
+ */
 export function forgetProviderTokens(): void {
   sessionStorage.removeItem(REFRESH_KEY);
   sessionStorage.removeItem(PENDING_KEY);
+  localStorage.setItem(SIGNED_OUT_KEY, '1');
 }
 
 function keep(config: OidcConfig, tokens: oauth.TokenEndpointResponse): Session {
   const bearer = config.token === 'id_token' ? tokens.id_token : tokens.access_token;
   if (bearer === undefined) throw new Error(`the provider sent no ${config.token}`);
   const session = sessionFromToken(bearer, 'oidc', config);
+  localStorage.removeItem(SIGNED_OUT_KEY);
   // Rotation: a provider may send a new refresh token with each use; the old one is then spent.
   if (tokens.refresh_token !== undefined) sessionStorage.setItem(REFRESH_KEY, tokens.refresh_token);
   saveSession(session);
