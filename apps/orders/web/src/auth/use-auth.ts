@@ -62,17 +62,26 @@ export function useAuth(): Auth {
     if (session === undefined || config?.mode !== 'oidc') return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    // One exchange at a time: a rotated refresh token used twice may make the provider revoke the grant.
+    let refreshing = false;
     const step = () => {
       clearTimeout(timer);
-      if (stopped) return;
+      if (stopped || refreshing) return;
       const plan = planRenewal(session, Date.now(), hasRefreshToken());
       setExpired(plan.kind === 'redirect');
       if (plan.kind === 'wait') timer = setTimeout(step, plan.ms);
       if (plan.kind !== 'refresh' || !navigator.onLine) return;
+      refreshing = true;
       refresh(config).then(
-        (next) => !stopped && setSession(next),
-        // Still holding the refresh token means the network failed: later. Else the plan is now a redirect.
-        () => (timer = setTimeout(step, hasRefreshToken() ? REFRESH_RETRY_MS : 0)),
+        (next) => {
+          refreshing = false;
+          if (!stopped) setSession(next);
+        },
+        () => {
+          refreshing = false;
+          // Still holding the refresh token means the network failed: later. Else the plan is now a redirect.
+          timer = setTimeout(step, hasRefreshToken() ? REFRESH_RETRY_MS : 0);
+        },
       );
     };
     step();
