@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWrangler, type WranglerServer } from '../http/wrangler';
 import { devToken, feed } from './api';
-import { launchProfile, newProfileDir, watchErrors } from './browser';
+import { launchProfile, newProfileDir, screenshot, watchErrors } from './browser';
 import { listenProvider, type ProviderServer, TEST_CLIENT_ID } from './oidc-provider';
 import { createOrder, pendingCount, waitForClient, waitUntilSynced } from './orders-page';
 
@@ -80,6 +80,7 @@ it('signs in on the provider, and a redirect to renew an expired sign-in loses n
     expect(first).toMatchObject({ sub: `ann@${tenant}`, tenant, via: 'oidc' });
     const orderId = await queueOffline(context, page);
     await page.getByTestId('session-expired').waitFor({ timeout: EXPIRY_WAIT_MS });
+    await screenshot(page, 'oidc-session-expired');
 
     // Hold pushes back until the renewal is done: within its clock-skew allowance the Worker
     // would still take the expired token, and this test is about the new one.
@@ -173,6 +174,7 @@ async function signInAtProvider(page: Page, login: string): Promise<StoredSessio
   await page.goto(`${appUrl}/`);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('input[name=login]').fill(login);
+  await screenshot(page, 'oidc-provider-login');
   await page.locator('input[name=password]').fill('any password');
   await page.getByRole('button', { name: 'Sign-in' }).click();
   await page.getByRole('button', { name: 'Continue' }).click();
