@@ -13,9 +13,10 @@ export function authConfigRoute() {
   const routes = new Hono<{ Bindings: TidemarkEnv }>();
 
   routes.get('/', (c) => {
-    // Checked on the way out too: a malformed OIDC_ISSUER is the operator's fault (500), not the browser's.
+    // Checked on the way out too: a malformed OIDC_ISSUER is a deployment fault, not the browser's
+    // (503 until it is fixed, like a missing key).
     const config = AuthConfigSchema.safeParse(authConfigOf(c.env));
-    if (!config.success) fail('internal', 'OIDC_ISSUER, OIDC_CLIENT_ID or OIDC_SCOPES is malformed');
+    if (!config.success) fail('unavailable', 'sign-in is misconfigured: OIDC_ISSUER must be a URL');
     c.header('cache-control', 'no-store');
     return c.json(config.data);
   });

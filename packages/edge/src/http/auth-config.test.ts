@@ -67,10 +67,10 @@ describe('GET /api/auth/config', () => {
     expect(AuthConfigSchema.parse(await response.json())).toMatchObject({ mode: 'oidc', issuer: OIDC.OIDC_ISSUER });
   });
 
-  it('is a server fault when the operator set a malformed issuer', async () => {
+  it('is a deployment fault (unavailable) when the operator set a malformed issuer', async () => {
     const routes = authConfigRoute();
-    routes.onError((error, c) => c.json({ code: (error as { code?: string }).code }, 500));
+    routes.onError((error, c) => c.json({ code: (error as { code?: string }).code }, 503));
     const response = await routes.request('/', {}, { ...OIDC, OIDC_ISSUER: 'not a url' });
-    expect(await response.json()).toEqual({ code: 'internal' });
+    expect(await response.json()).toEqual({ code: 'unavailable' });
   });
 });
