@@ -16,6 +16,7 @@ import {
   stampEvents,
   TidemarkError,
 } from '@tidemark/core';
+import { encodeTokenBody, joinToken } from '@tidemark/core/protocol';
 import {
   type CommandResult,
   type FeedPage,
@@ -114,7 +115,10 @@ export class FakeAuthority implements Transport {
           status: 'accepted',
           events,
           version,
-          token: `token.${btoa(JSON.stringify([envelope.aggregate, envelope.aggregateId, version]))}`,
+          token: joinToken(
+            encodeTokenBody({ aggregate: envelope.aggregate, aggregateId: envelope.aggregateId, version }),
+            'unsigned',
+          ),
         };
       }
     }
