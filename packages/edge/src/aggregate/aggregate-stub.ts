@@ -4,7 +4,7 @@
  * occur in a valid name (core's NAME_PATTERN), so two different
  * (tenant, aggregate, id) triples never share an object.
  */
-import { NAME_SEPARATOR } from '@tidemark/core';
+import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import type { TidemarkEnv } from '../env';
 import type { AggregateRpc, StreamRef } from './aggregate-rpc';
 

@@ -4,15 +4,10 @@
  * order of CONTRACT.md's table, and none of the 4xx answers before the object
  * is reached are stored.
  */
-import {
-  type Access,
-  type App,
-  canonicalJson,
-  parseCommandEnvelope,
-  resolveCommand,
-  TidemarkError,
-} from '@tidemark/core';
+import { type Access, type App, TidemarkError } from '@tidemark/core';
 import type { CommandAnswer, ErrorAnswer } from '@tidemark/core/protocol';
+import { parseCommandEnvelope } from '@tidemark/core/protocol';
+import { canonicalJson, resolveCommand } from '@tidemark/core/runtime';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AuthorityAnswer } from '../aggregate/aggregate-rpc';
 import { aggregateStub } from '../aggregate/aggregate-stub';
