@@ -5,21 +5,19 @@ import { statusOf, toErrorBody } from './error-response';
 
 describe('statusOf', () => {
   it('answers the statuses of the commands table and the feed', () => {
-    const expected = {
-      invalid_request: 400,
-      invalid_payload: 400,
-      unknown_command: 400,
-      invalid_cursor: 400,
-      unauthorized: 401,
-      forbidden: 403,
-      not_found: 404,
-      command_id_reused: 409,
-      version_conflict: 409,
-      payload_too_large: 413,
-      too_many_connections: 429,
-      consistency_timeout: 504,
+    const codesByStatus = {
+      400: ['invalid_request', 'invalid_payload', 'unknown_command', 'invalid_cursor'],
+      401: ['unauthorized'],
+      403: ['forbidden'],
+      404: ['not_found'],
+      409: ['command_id_reused', 'version_conflict'],
+      413: ['payload_too_large'],
+      429: ['too_many_connections'],
+      504: ['consistency_timeout'],
     };
-    for (const [code, status] of Object.entries(expected)) expect([code, statusOf(code)]).toEqual([code, status]);
+    for (const [status, codes] of Object.entries(codesByStatus)) {
+      expect(codes.map(statusOf)).toEqual(codes.map(() => Number(status)));
+    }
   });
 
   it('gives every protocol code a status, and an unknown code 500', () => {
