@@ -4,7 +4,7 @@
  */
 
 import type { EventEnvelope } from '@tidemark/core';
-import type { FeedPage, StreamPage } from '@tidemark/core/protocol';
+import { type FeedPage, FeedPageSchema, type StreamPage, StreamPageSchema } from '@tidemark/core/protocol';
 import type { HttpClient } from './http-client';
 
 /** CONTRACT.md: the most events one feed page holds. */
@@ -22,7 +22,7 @@ export async function* feedPages(client: HttpClient, after: string | undefined):
   for (;;) {
     const query = new URLSearchParams({ limit: String(FEED_PAGE_LIMIT) });
     if (cursor !== undefined) query.set('after', cursor);
-    const page = await client.get<FeedPage>(`/api/events?${query}`);
+    const page = await client.get<FeedPage>(`/api/events?${query}`, FeedPageSchema);
     yield page;
     cursor = page.cursor;
     if (!page.hasMore) return;
@@ -54,7 +54,7 @@ export async function readStream(
   let version = 0;
   for (;;) {
     const after = events.at(-1)?.version ?? 0;
-    const page = await client.get<StreamPage>(after === 0 ? base : `${base}?after=${after}`);
+    const page = await client.get<StreamPage>(after === 0 ? base : `${base}?after=${after}`, StreamPageSchema);
     events.push(...page.events);
     version = page.version;
     // An empty page ends it too: a server that stops short must not loop us forever.
