@@ -19,6 +19,15 @@ export interface ProjectionStatus {
   readonly deadLetters: number;
   /** During a rebuild: how far the new tables are, in feed positions. */
   readonly rebuild?: { readonly position: number; readonly head: number };
+  /** When failed: why, and the feed position it cannot get past. Resume or rebuild clears it. */
+  readonly failure?: ProjectionFailure;
+}
+
+/** Why a projection stopped: `handler_failed` (a handler threw under `stop`) or `feed_unreadable`. */
+export interface ProjectionFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly position: number;
 }
 
 export const ProjectionStatusSchema = z.object({
@@ -28,6 +37,7 @@ export const ProjectionStatusSchema = z.object({
   lag: z.number().int().min(0),
   deadLetters: z.number().int().min(0),
   rebuild: z.object({ position: z.number().int(), head: z.number().int() }).optional(),
+  failure: z.object({ code: z.string(), message: z.string(), position: z.number().int() }).optional(),
 });
 
 /** `GET /api/admin/projections`. */

@@ -12,6 +12,7 @@ export {
   DeadLetterRetrySchema,
   DeadLetterSchema,
   PROJECTION_STATES,
+  type ProjectionFailure,
   ProjectionListSchema,
   type ProjectionState,
   type ProjectionStatus,

@@ -7,12 +7,11 @@
 import { parseAggregateId, parseAggregateType, parseTenantId } from '@tidemark/core';
 import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import type { TidemarkEnv } from '../env';
+import { type Client, objectStub } from '../stubs';
 import type { AggregateRpc, StreamRef } from './aggregate-rpc';
 
 /** The RPC surface as the caller sees it: every method answers a promise. */
-export type AggregateClient = {
-  [K in keyof AggregateRpc]: (...args: Parameters<AggregateRpc[K]>) => Promise<ReturnType<AggregateRpc[K]>>;
-};
+export type AggregateClient = Client<AggregateRpc>;
 
 /**
  * Parses the three names of a stream, or throws `invalid_request` naming the
@@ -34,7 +33,5 @@ export function aggregateObjectName(stream: StreamRef): string {
 }
 
 export function aggregateStub(env: TidemarkEnv, stream: StreamRef): AggregateClient {
-  const namespace = env.AGGREGATES;
-  // Workers' RPC typing maps `unknown` payloads to `never`; the data is plain JSON, so the cast is safe.
-  return namespace.get(namespace.idFromName(aggregateObjectName(stream))) as unknown as AggregateClient;
+  return objectStub<AggregateRpc>(env.AGGREGATES, aggregateObjectName(stream));
 }

@@ -6,6 +6,7 @@
  */
 import type { EventEnvelope } from '@tidemark/core';
 import { streamKey } from '@tidemark/core/protocol';
+import { jsonBytes } from '../byte-budget';
 import { SqlMeta } from '../sql-meta';
 
 const SCHEMA = [
@@ -22,6 +23,9 @@ export interface PositionedEvent {
   readonly position: number;
   readonly event: EventEnvelope;
 }
+
+/** An event in a list: its JSON and the comma before the next. */
+export const listedBytes = (row: PositionedEvent): number => jsonBytes(row.event) + 1;
 
 export interface AppendOutcome {
   /** Events newly appended, with their positions. */

@@ -63,11 +63,12 @@ export function adminRoutes(app: App) {
     const projection = match?.[1];
     if (projection === undefined || !app.projections.has(projection)) fail('not_found', 'no such dead letter');
     const outcome = await projectionStub(c.env, c.var.access.tenant, projection).retryDeadLetter(Number(match?.[2]));
-    if (!outcome.found) fail('not_found', 'no such dead letter');
+    if (!outcome.ok && outcome.error.code === 'not_found') fail('not_found', 'no such dead letter');
+    // A handler that fails again is an answer, not an error: the letter stays, with its new error.
     const retry: DeadLetterRetry = {
       id: c.req.param('id'),
       ok: outcome.ok,
-      ...(outcome.error !== undefined && { error: outcome.error }),
+      ...(!outcome.ok && { error: outcome.error.message }),
     };
     return c.json(retry);
   });

@@ -10,6 +10,7 @@ import type {
   ViewRow,
   ViewPage as WireViewPage,
 } from '@tidemark/core/protocol';
+import type { RpcResult } from '../rpc-result';
 
 export type { ProjectionState, ProjectionStatus, ViewRow };
 
@@ -38,8 +39,11 @@ export interface ProjectionClient {
   resume(): Promise<ProjectionStatus>;
   rebuild(): Promise<ProjectionStatus>;
   deadLetters(): Promise<DeadLetterInfo[]>;
-  /** Applies a dead letter's event again; true when it now succeeds (and the letter is gone). */
-  retryDeadLetter(id: number): Promise<{ readonly found: boolean; readonly ok: boolean; readonly error?: string }>;
+  /**
+   * Applies a dead letter's event again; on success the letter is gone. Fails
+   * with `not_found` (no such letter) or `handler_failed` (it fails again).
+   */
+  retryDeadLetter(id: number): Promise<RpcResult<null, 'not_found' | 'handler_failed'>>;
 }
 
 /** The object's side: each call of {@link ProjectionClient} with the ref first. */
