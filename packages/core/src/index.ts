@@ -16,7 +16,9 @@ export {
   type EventSpecs,
   foldEvents,
 } from './aggregate';
+
 export { type Access, type App, type AppConfig, defineApp, type ViewRef } from './app';
+
 export type { EventEnvelope, EventMeta } from './envelope';
 export {
   DomainError,

@@ -18,6 +18,7 @@ export {
   type ProjectionStatus,
   ProjectionStatusSchema,
 } from './admin';
+export { type AuthConfig, AuthConfigSchema, BearerTokenKind, type OidcConfig } from './auth-config';
 export { decodeBase64UrlText, encodeBase64UrlText, fromBase64Url, toBase64Url } from './base64url';
 export {
   type AcceptedAnswer,
