@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three tiers (STYLE.md §9): plain Node unit tests, tests inside workerd
+ * Three tiers (docs/guide.md § Testing): plain Node unit tests, tests inside workerd
  * (`*.worker.test.ts`, see packages/edge/vitest.config.ts), and HTTP tests
  * against a real `wrangler dev` (test/http).
  */

@@ -11,7 +11,7 @@ import { CURSOR_KEY, integrate } from '../local/integrate';
 import { type LocalDb, type OutboxRecord, type RejectionRecord, rejectionOf } from '../local/local-db';
 import { type CommandResult, type LiveHandle, type Transport, TransportError, type WireCommand } from './transport';
 
-/** CONTRACT.md: at most 100 commands and 1 MiB per batch; a margin for the envelope. */
+/** docs/api.md § Batches: at most 100 commands and 1 MiB per batch; a margin for the envelope. */
 const MAX_BATCH_COMMANDS = 100;
 const MAX_BATCH_BYTES = 900 * 1024;
 /** Feed page size asked for (the server's maximum). */
