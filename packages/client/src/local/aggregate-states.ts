@@ -3,12 +3,12 @@
  * the optimistic one (confirmed, then the pending commands' events).
  */
 import type { AnyAggregate, App, EventEnvelope } from '@tidemark/core';
+import type { StreamState } from './decide-locally';
 import type { AggregateRecord, TxTables } from './local-db';
+import { commandsOf } from './outbox';
 
-export interface AggregateView {
-  readonly state: unknown;
-  readonly version: number;
-}
+/** A stream's state and version. */
+export type AggregateView = StreamState;
 
 export function streamId(aggregate: string, aggregateId: string): string {
   return `${aggregate}/${aggregateId}`;
@@ -31,8 +31,7 @@ export async function optimisticState(
   aggregateId: string,
 ): Promise<AggregateView> {
   let { state, version } = await confirmedState(db, aggregate, aggregateId);
-  const pending = await db.outbox.where('[aggregate+aggregateId]').equals([aggregate.name, aggregateId]).sortBy('seq');
-  for (const entry of pending) {
+  for (const entry of await commandsOf(db, aggregate.name, aggregateId)) {
     for (const event of entry.events as EventEnvelope[]) {
       state = aggregate.evolve(state, app.upcast(event));
       version = event.version;

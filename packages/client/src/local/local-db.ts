@@ -75,16 +75,6 @@ export interface RejectionRecord {
   readonly at: string;
 }
 
-/** A rejection record for an outbox entry. */
-export function rejectionOf(
-  entry: OutboxRecord,
-  refusal: { code: string; message: string; by: RejectionRecord['by'] },
-  at: string,
-): RejectionRecord {
-  const { aggregate, aggregateId, type, payload } = entry;
-  return { commandId: entry.commandId, command: { aggregate, aggregateId, type, payload }, ...refusal, at };
-}
-
 export type LocalDb = Dexie & {
   rows: EntityTable<RowRecord, 't'>;
   aggregates: EntityTable<AggregateRecord, 'id'>;

@@ -1,6 +1,6 @@
 import type { Access } from '@tidemark/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CURSOR_KEY } from '../local/integrate';
+import { readCursor } from '../local/cursor';
 import { FakeAuthority } from '../testing/fake-authority';
 import { BOB, type LocalFixture, localFixture, rowsOf } from '../testing/local-fixture';
 import { counterApp } from '../testing/test-app';
@@ -233,7 +233,7 @@ describe('SyncEngine', () => {
         bob: { owner: 'bob', total: 5, counters: 1 },
       },
     });
-    expect((await local.db.meta.get(CURSOR_KEY))?.value).toBe('2:1');
+    expect(await readCursor(local.db)).toBe('2:1');
 
     await engine.syncOnce();
     expect(await outbox()).toEqual([]);

@@ -5,6 +5,7 @@
  * (`auth`), start over (`invalid_cursor`).
  */
 import { type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { classifyStatus, type HttpVerdict } from './http-status';
 
 export interface WireCommand {
   readonly commandId: string;
@@ -47,7 +48,7 @@ export interface Transport {
 }
 
 /** Why a transport call failed. */
-export type TransportFailure = 'network' | 'server' | 'auth' | 'invalid_cursor' | 'client';
+export type TransportFailure = 'network' | Exclude<HttpVerdict, 'ok'>;
 
 export class TransportError extends TidemarkError {
   readonly failure: TransportFailure;
@@ -84,13 +85,15 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       throw new TransportError('network', `the server cannot be reached: ${String(error)}`);
     }
     const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    if (response.ok) return body;
     const code = body?.error?.code;
+    const verdict = classifyStatus(response.status, code);
+    if (verdict === 'ok') return body;
     const message = body?.error?.message ?? `HTTP ${response.status}`;
-    if (response.status === 401) throw new TransportError('auth', message, 401);
-    if (code === 'invalid_cursor') throw new TransportError('invalid_cursor', message, response.status);
-    if (response.status >= 500 || response.status === 429) throw new TransportError('server', message, response.status);
-    throw new TransportError('client', `${code ?? 'error'}: ${message}`, response.status);
+    throw new TransportError(
+      verdict,
+      verdict === 'client' ? `${code ?? 'error'}: ${message}` : message,
+      response.status,
+    );
   }
 
   return {

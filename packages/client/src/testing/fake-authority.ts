@@ -8,14 +8,13 @@ import {
   type Access,
   type App,
   canonicalJson,
-  decide,
   type EventEnvelope,
   errorCodeOf,
   parseCommandEnvelope,
   resolveCommand,
-  stampEvents,
   TidemarkError,
 } from '@tidemark/core';
+import { decideLocally } from '../local/decide-locally';
 import {
   type CommandResult,
   type FeedPage,
@@ -74,49 +73,30 @@ export class FakeAuthority implements Transport {
     }
     const stream = this.#streams.get(streamKey) ?? { state: aggregate.initialState, version: 0 };
     const at = this.#clock.now();
+    const decision = decideLocally(
+      aggregate,
+      stream,
+      { ...envelope, payload: resolved.payload },
+      { actor: access.actor, roles: access.roles, at, newId: this.#clock.newId },
+    );
     let result: CommandResult;
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== stream.version) {
-      result = refused(
-        409,
-        'version_conflict',
-        `expected version ${envelope.expectedVersion}, but it is ${stream.version}`,
-      );
+    if (!decision.ok) {
+      const { code, message } = decision.error;
+      result = refused(code === 'version_conflict' ? 409 : 422, code, message);
     } else {
-      const decision = decide(
-        aggregate,
-        stream.state,
-        { type: envelope.type, payload: resolved.payload },
-        {
-          actor: access.actor,
-          roles: access.roles,
-          now: at,
-          aggregateId: envelope.aggregateId,
-        },
-      );
-      if (!decision.ok) {
-        result = refused(422, decision.error.code, decision.error.message);
-      } else {
-        const stamped = stampEvents(aggregate, decision.events, {
-          aggregate: envelope.aggregate,
-          aggregateId: envelope.aggregateId,
-          version: stream.version,
-          commandId: envelope.commandId,
-          actor: access.actor,
-          at,
-          newId: this.#clock.newId,
-        });
-        const events = stamped.map((event, i) => ({ ...event, position: this.#cursor(this.#feed.length + i + 1) }));
-        this.#feed.push(...events);
-        const version = stream.version + events.length;
-        this.#streams.set(streamKey, { state: decision.state, version });
-        result = {
-          httpStatus: 200,
-          status: 'accepted',
-          events,
-          version,
-          token: `token.${btoa(JSON.stringify([envelope.aggregate, envelope.aggregateId, version]))}`,
-        };
-      }
+      const events = decision.events.map((event, i) => ({
+        ...event,
+        position: this.#cursor(this.#feed.length + i + 1),
+      }));
+      this.#feed.push(...events);
+      this.#streams.set(streamKey, { state: decision.state, version: decision.version });
+      result = {
+        httpStatus: 200,
+        status: 'accepted',
+        events,
+        version: decision.version,
+        token: `token.${btoa(JSON.stringify([envelope.aggregate, envelope.aggregateId, decision.version]))}`,
+      };
     }
     this.#answers.set(answerKey, { body, result });
     return result;

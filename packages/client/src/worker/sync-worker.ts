@@ -14,6 +14,8 @@ import { TidemarkError } from '@tidemark/core';
 import { DexieReadModel } from '../local/dexie-read-model';
 import { enqueue, type Queued } from '../local/enqueue';
 import { type LocalDb, openLocalDb } from '../local/local-db';
+import { dismissRejection } from '../local/outbox';
+import { countPending } from '../local/outbox-view';
 import { type Outcome, SyncEngine, type SyncStatus } from '../sync/sync-engine';
 import { httpTransport } from '../sync/transport';
 import { accessFromToken, tokenTarget } from './token-claims';
@@ -130,7 +132,7 @@ export class SyncWorker {
   }
 
   async status(): Promise<ClientStatus> {
-    const pendingCommands = this.#db === undefined ? 0 : await this.#db.outbox.count();
+    const pendingCommands = this.#db === undefined ? 0 : await countPending(this.#db);
     return { ...this.#status, leader: this.#leader, pendingCommands };
   }
 
@@ -141,7 +143,7 @@ export class SyncWorker {
   }
 
   async dismissRejection(id: number): Promise<void> {
-    await this.#db?.rejections.delete(id);
+    if (this.#db !== undefined) await dismissRejection(this.#db, id);
   }
 
   /** Resolves once the local read models include the event a consistency token names (at most `timeoutMs`). */
