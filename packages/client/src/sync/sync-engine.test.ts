@@ -1,4 +1,4 @@
-import type { Access } from '@tidemark/core';
+import { type Access, MAX_BATCH_BYTES } from '@tidemark/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCursor } from '../local/cursor';
 import { FakeAuthority } from '../testing/fake-authority';
@@ -253,6 +253,19 @@ describe('SyncEngine', () => {
     expect(server.feed).toHaveLength(250);
     expect(await outbox()).toEqual(ids);
     expect(new Set((await local.db.outbox.toArray()).map((entry) => entry.status))).toEqual(new Set(['accepted']));
+  });
+
+  it("fills batches up to core's byte limit, counting each character as 3 UTF-8 bytes at worst", async () => {
+    const { local, server, engine } = setup();
+    // Each command is ~58 KB of JSON, ~174 KB at worst: six fit in 1 MiB, seven do not.
+    const owner = 'o'.repeat(58_000);
+    for (let i = 0; i < 12; i++) await local.enqueue(open(`c${i}`, `open-${i}`, 10, owner));
+    await engine.push();
+    expect(server.pushes.map((batch) => batch.length)).toEqual([6, 6]);
+    // Even if every character took 3 bytes, each body would fit the contract's limit.
+    for (const batch of server.pushes) {
+      expect(JSON.stringify({ commands: batch }).length * 3).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    }
   });
 
   // KNOWN BUG (see the report): an accepted entry is confirmed only by events not applied before,
