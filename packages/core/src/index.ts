@@ -21,12 +21,22 @@ export {
   type ViewRef,
 } from './app';
 export { canonicalJson } from './canonical-json';
-export { type Decision, decide, type NewEvent, type StampContext, stampEvents } from './decision';
+export {
+  type CommandDecision,
+  type CommandToDecide,
+  type DecideCommandContext,
+  type Decision,
+  decide,
+  decideCommand,
+  type NewEvent,
+  type Rejection,
+  type StampContext,
+  stampEvents,
+} from './decision';
 export type { EventEnvelope, EventMeta } from './envelope';
 export {
   DomainError,
   type ErrorBody,
-  ErrorCode,
   errorCodeOf,
   hasErrorCode,
   isDomainError,
@@ -69,11 +79,11 @@ export {
 } from './projection/define-projection';
 export type { ChangeSet, ReadModelReader, ReadModelStore, StoredRow } from './projection/read-model-store';
 export { type RowOf, type TableSpec, type Tables, table } from './projection/table';
-export { type PayloadIssue, type StandardSchemaV1, type ValidationResult, validate } from './schema';
-export { type Upcaster, type UpcasterChain, upcasterChain } from './upcast';
 export {
   type CommandEnvelope,
   CommandEnvelopeSchema,
   parseBatchEnvelope,
   parseCommandEnvelope,
-} from './wire';
+} from './protocol/commands';
+export { type PayloadIssue, type StandardSchemaV1, type ValidationResult, validate } from './schema';
+export { type Upcaster, type UpcasterChain, upcasterChain } from './upcast';
