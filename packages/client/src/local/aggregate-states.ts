@@ -3,15 +3,14 @@
  * the optimistic one (confirmed, then the pending commands' events).
  */
 import type { AnyAggregate, App, EventEnvelope } from '@tidemark/core';
-import type { StreamState } from './decide-locally';
+import { streamKey } from '@tidemark/core/protocol';
 import type { AggregateRecord, TxTables } from './local-db';
 import { commandsOf } from './outbox';
 
 /** A stream's state and version. */
-export type AggregateView = StreamState;
-
-export function streamId(aggregate: string, aggregateId: string): string {
-  return `${aggregate}/${aggregateId}`;
+export interface AggregateView {
+  readonly state: unknown;
+  readonly version: number;
 }
 
 export async function confirmedState(
@@ -19,7 +18,7 @@ export async function confirmedState(
   aggregate: AnyAggregate,
   aggregateId: string,
 ): Promise<AggregateView> {
-  const record = await db.aggregates.get(streamId(aggregate.name, aggregateId));
+  const record = await db.aggregates.get(streamKey(aggregate.name, aggregateId));
   return record ?? { state: aggregate.initialState, version: 0 };
 }
 

@@ -8,13 +8,13 @@ import {
   type Access,
   type App,
   type CommandEnvelope,
+  decideCommand,
   type EventEnvelope,
   parseCommandEnvelope,
   resolveCommand,
   TidemarkError,
 } from '@tidemark/core';
 import { optimisticState } from './aggregate-states';
-import { decideLocally } from './decide-locally';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels } from './effects';
 import { type LocalDb, SYNC_TABLES, tablesOf } from './local-db';
@@ -56,14 +56,14 @@ export async function enqueue(
     }
     const current = await optimisticState(t, app, resolved.aggregate, envelope.aggregateId);
     const at = now();
-    const decision = decideLocally(
+    const decision = decideCommand(
       resolved.aggregate,
       current,
       { ...envelope, payload: resolved.payload },
       { actor: access.actor, roles: access.roles, at, newId },
     );
     if (!decision.ok) {
-      const { code, message, ...details } = decision.error;
+      const { code, message, ...details } = decision.rejection.error;
       throw new TidemarkError(code, message, details);
     }
     const { events } = decision;

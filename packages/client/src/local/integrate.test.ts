@@ -1,6 +1,6 @@
 import type { Access } from '@tidemark/core';
+import type { CommandEnvelope } from '@tidemark/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WireCommand } from '../sync/transport';
 import { FakeAuthority } from '../testing/fake-authority';
 import { ALICE, BOB, CRASH, type LocalFixture, localFixture, rowsOf, snapshot } from '../testing/local-fixture';
 import { counterApp } from '../testing/test-app';
@@ -18,7 +18,7 @@ function setup() {
   fixtures.push(local);
   const server = new FakeAuthority(counterApp);
   /** A command someone else sends straight to the authority. */
-  const remote = (command: WireCommand, access: Access = BOB) => {
+  const remote = (command: CommandEnvelope, access: Access = BOB) => {
     const result = server.execute(command, access);
     expect(result.httpStatus).toBe(200);
     return result;

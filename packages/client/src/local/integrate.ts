@@ -10,9 +10,9 @@
  * this loads it, and writes what was decided.
  */
 import type { App, EventEnvelope } from '@tidemark/core';
-import { streamId } from './aggregate-states';
+import { streamKey } from '@tidemark/core/protocol';
+import type { AggregateView } from './aggregate-states';
 import { forgetCursor, storeCursor } from './cursor';
-import type { StreamState } from './decide-locally';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels, undoAll } from './effects';
 import { type LocalDb, type RejectionRecord, SYNC_TABLES, type TxTables, tablesOf } from './local-db';
@@ -66,8 +66,8 @@ export function integrate(
     }
 
     const streams = new Set([
-      ...input.events.map((e) => streamId(e.aggregate, e.aggregateId)),
-      ...pending.map((e) => streamId(e.aggregate, e.aggregateId)),
+      ...input.events.map((e) => streamKey(e.aggregate, e.aggregateId)),
+      ...pending.map((e) => streamKey(e.aggregate, e.aggregateId)),
     ]);
     const confirmed = await loadStates(t, streams);
     const { fresh, states } = confirmEvents(app, confirmed, input.events);
@@ -90,10 +90,10 @@ export function integrate(
 }
 
 /** The confirmed states of `ids` that exist, by id. */
-async function loadStates(t: TxTables, ids: ReadonlySet<string>): Promise<Map<string, StreamState>> {
+async function loadStates(t: TxTables, ids: ReadonlySet<string>): Promise<Map<string, AggregateView>> {
   const keys = [...ids];
   const records = await t.aggregates.bulkGet(keys);
-  const states = new Map<string, StreamState>();
+  const states = new Map<string, AggregateView>();
   records.forEach((record, i) => {
     if (record !== undefined) states.set(keys[i] as string, record);
   });

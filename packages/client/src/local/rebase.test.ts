@@ -6,7 +6,7 @@ import type { EventEnvelope } from '@tidemark/core';
 import { describe, expect, it } from 'vitest';
 import { testClock } from '../testing/local-fixture';
 import { type CounterState, counterApp } from '../testing/test-app';
-import type { StreamState } from './decide-locally';
+import type { AggregateView } from './aggregate-states';
 import type { OutboxRecord } from './local-db';
 import { confirmEvents, type RebaseInput, rebase } from './rebase';
 
@@ -55,7 +55,7 @@ function queued(
 const add = (id: string, commandId: string, by: number, extra: Partial<OutboxRecord> = {}) =>
   queued(id, commandId, 'Add', { by }, extra);
 
-function counter(count: number, version: number, limit = 10, open = true): StreamState {
+function counter(count: number, version: number, limit = 10, open = true): AggregateView {
   return { state: { open, owner: 'bob', count, limit } satisfies CounterState, version };
 }
 
@@ -185,7 +185,7 @@ describe('rebase', () => {
     const pending = [add('c1', 'l-add', 1, { expectedVersion: 1 })];
     const moved = plan({ pending, confirmed: new Map([['Counter/c1', counter(0, 2)]]) });
     expect(moved.rejected.map((r) => [r.rejection.code, r.rejection.message])).toEqual([
-      ['version_conflict', 'expected version 1, but it is 2'],
+      ['version_conflict', 'expected version 1, but the stream is at 2'],
     ]);
     const same = plan({ pending, confirmed: new Map([['Counter/c1', counter(0, 1)]]) });
     expect(replayed(same)).toEqual([[[2, { by: 1, total: 1 }]]]);

@@ -5,9 +5,16 @@
  * IndexedDB here: `integrate.ts` loads what these need and writes what they
  * return, in one transaction.
  */
-import { type AnyAggregate, type App, type EventEnvelope, errorCodeOf, resolveCommand } from '@tidemark/core';
-import { streamId } from './aggregate-states';
-import { decideLocally, type StreamState } from './decide-locally';
+import {
+  type AnyAggregate,
+  type App,
+  decideCommand,
+  type EventEnvelope,
+  errorCodeOf,
+  resolveCommand,
+} from '@tidemark/core';
+import { streamKey } from '@tidemark/core/protocol';
+import type { AggregateView } from './aggregate-states';
 import type { AggregateRecord, OutboxRecord, RejectionRecord } from './local-db';
 import { type OutboxChanges, rejectionOf } from './outbox';
 
@@ -25,14 +32,14 @@ export interface Confirmation {
  */
 export function confirmEvents(
   app: App,
-  known: ReadonlyMap<string, StreamState>,
+  known: ReadonlyMap<string, AggregateView>,
   events: readonly EventEnvelope[],
 ): Confirmation {
   const states = new Map<string, AggregateRecord>();
   const fresh: EventEnvelope[] = [];
   for (const raw of events) {
     const aggregate = app.aggregates.get(raw.aggregate);
-    const id = streamId(raw.aggregate, raw.aggregateId);
+    const id = streamKey(raw.aggregate, raw.aggregateId);
     const current = states.get(id) ?? known.get(id) ?? { state: aggregate?.initialState, version: 0 };
     if (raw.version <= current.version) continue;
     const event = app.upcast(raw);
@@ -47,7 +54,7 @@ export interface RebaseInput {
   /** The outbox, in queue order. */
   readonly pending: readonly OutboxRecord[];
   /** Confirmed state per stream id, the fresh events included; missing: the stream's initial state. */
-  readonly confirmed: ReadonlyMap<string, StreamState>;
+  readonly confirmed: ReadonlyMap<string, AggregateView>;
   /** The feed events this step applied for the first time. */
   readonly fresh: readonly EventEnvelope[];
   /** Commands sent and not yet answered: the authority decides them, never the rebase. */
@@ -78,12 +85,12 @@ export interface RebasePlan extends OutboxChanges {
  */
 export function rebase(app: App, input: RebaseInput): RebasePlan {
   const confirmedBy = new Set(
-    input.fresh.map((e) => `${e.meta.commandId}\u0000${streamId(e.aggregate, e.aggregateId)}`),
+    input.fresh.map((e) => `${e.meta.commandId}\u0000${streamKey(e.aggregate, e.aggregateId)}`),
   );
   const confirmed: string[] = [];
   const remaining: OutboxRecord[] = [];
   for (const entry of input.pending) {
-    const id = streamId(entry.aggregate, entry.aggregateId);
+    const id = streamKey(entry.aggregate, entry.aggregateId);
     const last = (entry.events as EventEnvelope[]).at(-1);
     const seen =
       entry.status === 'accepted' && last !== undefined && last.version <= (input.confirmed.get(id)?.version ?? 0);
@@ -95,12 +102,12 @@ export function rebase(app: App, input: RebaseInput): RebasePlan {
   const redecided: { seq: number; events: readonly EventEnvelope[] }[] = [];
   const rejected: { seq: number; rejection: RejectionRecord }[] = [];
   const held: string[] = [];
-  const states = new Map<string, StreamState>();
+  const states = new Map<string, AggregateView>();
   for (const entry of remaining) {
     const aggregate = app.aggregates.get(entry.aggregate) as AnyAggregate | undefined;
     if (aggregate === undefined) continue;
     const seq = entry.seq as number;
-    const id = streamId(entry.aggregate, entry.aggregateId);
+    const id = streamKey(entry.aggregate, entry.aggregateId);
     const current = states.get(id) ?? input.confirmed.get(id) ?? { state: aggregate.initialState, version: 0 };
     let events: readonly EventEnvelope[];
     if (entry.status === 'accepted') {
@@ -132,7 +139,7 @@ export function rebase(app: App, input: RebaseInput): RebasePlan {
 function decideAgain(
   app: App,
   aggregate: AnyAggregate,
-  current: StreamState,
+  current: AggregateView,
   entry: OutboxRecord,
   newId: () => string,
 ): { ok: true; events: EventEnvelope[] } | { ok: false; error: { code: string; message: string } } {
@@ -147,7 +154,7 @@ function decideAgain(
     };
   }
   const at = (entry.events as EventEnvelope[])[0]?.meta.at ?? entry.queuedAt;
-  const decision = decideLocally(
+  const decision = decideCommand(
     aggregate,
     current,
     { ...entry, payload },
@@ -158,6 +165,9 @@ function decideAgain(
       newId,
     },
   );
-  if (!decision.ok) return { ok: false, error: { code: decision.error.code, message: decision.error.message } };
+  if (!decision.ok) {
+    const { code, message } = decision.rejection.error;
+    return { ok: false, error: { code, message } };
+  }
   return { ok: true, events: decision.events };
 }

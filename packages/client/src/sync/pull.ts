@@ -5,10 +5,11 @@
  * steps still commit in order, each storing the cursor of its own pages.
  */
 import type { EventEnvelope } from '@tidemark/core';
+import type { FeedPage } from '@tidemark/core/protocol';
 import { readCursor } from '../local/cursor';
 import type { LocalDb } from '../local/local-db';
 import type { SyncSteps } from './steps';
-import { type FeedPage, type Transport, TransportError } from './transport';
+import { type Transport, TransportError } from './transport';
 
 /** Feed page size asked for (the server's maximum). */
 const PULL_PAGE = 1000;

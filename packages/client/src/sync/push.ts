@@ -5,11 +5,12 @@
  * to confirm them; refused ones leave it, and their effects are taken back.
  */
 import { MAX_BATCH_BYTES, MAX_BATCH_COMMANDS } from '@tidemark/core';
+import type { BatchResult, CommandEnvelope } from '@tidemark/core/protocol';
 import type { LocalDb, OutboxRecord } from '../local/local-db';
 import { type Answer, countAttempt, nextBatch, settleAnswers } from '../local/outbox';
 import { classifyStatus } from './http-status';
 import { rejectedOutcome, type StepsOptions, type SyncSteps } from './steps';
-import { type CommandResult, type Transport, TransportError, type WireCommand } from './transport';
+import { type Transport, TransportError } from './transport';
 
 /**
  * Bytes of commands per batch: the contract's batch limit less the body's
@@ -33,7 +34,7 @@ export async function pushOutbox(o: PushOptions): Promise<void> {
     const batch = await nextBatch(o.db, { maxCommands: MAX_BATCH_COMMANDS, maxBytes: PUSH_BATCH_BYTES }, sizeOf);
     if (batch.length === 0) return;
     for (const entry of batch) o.inFlight.add(entry.commandId);
-    let results: CommandResult[];
+    let results: BatchResult[];
     try {
       results = await o.transport.push(batch.map(toWire));
     } catch (error) {
@@ -46,7 +47,7 @@ export async function pushOutbox(o: PushOptions): Promise<void> {
   }
 }
 
-async function settle(o: PushOptions, batch: readonly OutboxRecord[], results: readonly CommandResult[]) {
+async function settle(o: PushOptions, batch: readonly OutboxRecord[], results: readonly BatchResult[]) {
   const verdicts = results.map((r) => classifyStatus(r.httpStatus, r.error?.code));
   const answers = results.map((result, i): Answer => {
     const verdict = verdicts[i];
@@ -82,7 +83,7 @@ function sizeOf(entry: OutboxRecord): number {
   return JSON.stringify(toWire(entry)).length * 3;
 }
 
-function toWire(entry: OutboxRecord): WireCommand {
+function toWire(entry: OutboxRecord): CommandEnvelope {
   return {
     commandId: entry.commandId,
     aggregate: entry.aggregate,

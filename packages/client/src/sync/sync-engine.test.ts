@@ -1,11 +1,12 @@
 import { type Access, MAX_BATCH_BYTES } from '@tidemark/core';
+import type { CommandEnvelope } from '@tidemark/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCursor } from '../local/cursor';
 import { FakeAuthority } from '../testing/fake-authority';
 import { BOB, type LocalFixture, localFixture, rowsOf } from '../testing/local-fixture';
 import { counterApp } from '../testing/test-app';
 import { type Outcome, SyncEngine } from './sync-engine';
-import { TransportError, type WireCommand } from './transport';
+import { TransportError } from './transport';
 
 const fixtures: LocalFixture[] = [];
 afterEach(() => {
@@ -31,7 +32,7 @@ function setup() {
     onOutcome: (outcome) => outcomes.push(outcome),
     onStatus: () => undefined,
   });
-  const remote = (command: WireCommand, access: Access = BOB) => {
+  const remote = (command: CommandEnvelope, access: Access = BOB) => {
     expect(server.execute(command, access).httpStatus).toBe(200);
   };
   const rows = async () => ({ counters: await rowsOf(local.db, 'counters'), owners: await rowsOf(local.db, 'owners') });

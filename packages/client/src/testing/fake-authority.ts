@@ -8,21 +8,22 @@ import {
   type Access,
   type App,
   canonicalJson,
+  decideCommand,
   type EventEnvelope,
   errorCodeOf,
   parseCommandEnvelope,
   resolveCommand,
   TidemarkError,
 } from '@tidemark/core';
-import { decideLocally } from '../local/decide-locally';
 import {
-  type CommandResult,
+  type BatchResult,
+  type CommandEnvelope,
+  encodeTokenBody,
   type FeedPage,
-  type LiveHandle,
-  type Transport,
-  TransportError,
-  type WireCommand,
-} from '../sync/transport';
+  joinToken,
+  streamKey as streamKeyOf,
+} from '@tidemark/core/protocol';
+import { type LiveHandle, type Transport, TransportError } from '../sync/transport';
 import { ALICE, testClock } from './local-fixture';
 
 /** How the next push fails: lost on the way (never processed) or on the way back (processed, answer lost). */
@@ -30,7 +31,7 @@ export type PushFailure = 'request' | 'answer';
 
 export class FakeAuthority implements Transport {
   /** Every push the server received, as sent (including ones whose answer was lost). */
-  readonly pushes: WireCommand[][] = [];
+  readonly pushes: CommandEnvelope[][] = [];
   /** Who the transport speaks for: the client's token. */
   access: Access = ALICE;
   /** Makes the next push fail this way. */
@@ -39,7 +40,7 @@ export class FakeAuthority implements Transport {
   #epoch = 1;
   #feed: EventEnvelope[] = [];
   #streams = new Map<string, { state: unknown; version: number }>();
-  #answers = new Map<string, { body: string; result: CommandResult }>();
+  #answers = new Map<string, { body: string; result: BatchResult }>();
   readonly #clock = testClock('server');
 
   constructor(app: App) {
@@ -52,7 +53,7 @@ export class FakeAuthority implements Transport {
   }
 
   /** What `POST /api/commands` would answer to `access`. */
-  execute(input: WireCommand, access: Access = this.access): CommandResult {
+  execute(input: CommandEnvelope, access: Access = this.access): BatchResult {
     let resolved: ReturnType<typeof resolveCommand>;
     try {
       resolved = resolveCommand(this.#app, parseCommandEnvelope(input));
@@ -60,7 +61,7 @@ export class FakeAuthority implements Transport {
       return refused(400, errorCodeOf(error) ?? 'invalid_request', String((error as Error).message));
     }
     const { envelope, aggregate } = resolved;
-    const streamKey = `${envelope.aggregate}/${envelope.aggregateId}`;
+    const streamKey = streamKeyOf(envelope.aggregate, envelope.aggregateId);
     const answerKey = `${streamKey}/${envelope.commandId}`;
     const body = canonicalJson({
       type: envelope.type,
@@ -73,16 +74,16 @@ export class FakeAuthority implements Transport {
     }
     const stream = this.#streams.get(streamKey) ?? { state: aggregate.initialState, version: 0 };
     const at = this.#clock.now();
-    const decision = decideLocally(
+    const decision = decideCommand(
       aggregate,
       stream,
       { ...envelope, payload: resolved.payload },
       { actor: access.actor, roles: access.roles, at, newId: this.#clock.newId },
     );
-    let result: CommandResult;
+    let result: BatchResult;
     if (!decision.ok) {
-      const { code, message } = decision.error;
-      result = refused(code === 'version_conflict' ? 409 : 422, code, message);
+      const { reason, error } = decision.rejection;
+      result = refused(reason === 'version_conflict' ? 409 : 422, error.code, error.message);
     } else {
       const events = decision.events.map((event, i) => ({
         ...event,
@@ -95,7 +96,14 @@ export class FakeAuthority implements Transport {
         status: 'accepted',
         events,
         version: decision.version,
-        token: `token.${btoa(JSON.stringify([envelope.aggregate, envelope.aggregateId, decision.version]))}`,
+        token: joinToken(
+          encodeTokenBody({
+            aggregate: envelope.aggregate,
+            aggregateId: envelope.aggregateId,
+            version: decision.version,
+          }),
+          'unsigned',
+        ),
       };
     }
     this.#answers.set(answerKey, { body, result });
@@ -110,7 +118,7 @@ export class FakeAuthority implements Transport {
     this.#answers = new Map();
   }
 
-  async push(commands: readonly WireCommand[]): Promise<CommandResult[]> {
+  async push(commands: readonly CommandEnvelope[]): Promise<BatchResult[]> {
     const failure = this.failNextPush;
     this.failNextPush = undefined;
     if (failure === 'request') throw new TransportError('network', 'the request was lost');
@@ -144,7 +152,7 @@ export class FakeAuthority implements Transport {
   }
 }
 
-function refused(httpStatus: number, code: string, message: string): CommandResult {
+function refused(httpStatus: number, code: string, message: string): BatchResult {
   return { httpStatus, status: 'rejected', error: { code, message } };
 }
 

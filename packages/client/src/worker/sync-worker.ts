@@ -11,6 +11,7 @@
  */
 import type { App } from '@tidemark/core';
 import { TidemarkError } from '@tidemark/core';
+import { streamKey, tokenTarget } from '@tidemark/core/protocol';
 import { DexieReadModel } from '../local/dexie-read-model';
 import { enqueue, type Queued } from '../local/enqueue';
 import { type LocalDb, openLocalDb } from '../local/local-db';
@@ -18,7 +19,7 @@ import { dismissRejection } from '../local/outbox';
 import { countPending } from '../local/outbox-view';
 import { type Outcome, SyncEngine, type SyncStatus } from '../sync/sync-engine';
 import { httpTransport } from '../sync/transport';
-import { accessFromToken, tokenTarget } from './token-claims';
+import { accessFromToken } from './token-claims';
 
 export interface WorkerInit {
   readonly url: string;
@@ -152,7 +153,7 @@ export class SyncWorker {
     if (target === undefined) throw new TidemarkError('invalid_request', 'not a consistency token of this server');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const record = await this.#db?.aggregates.get(`${target.aggregate}/${target.aggregateId}`);
+      const record = await this.#db?.aggregates.get(streamKey(target.aggregate, target.aggregateId));
       if ((record?.version ?? 0) >= target.version) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;

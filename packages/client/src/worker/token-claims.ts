@@ -18,17 +18,3 @@ export function accessFromToken(token: string | undefined): Access {
     throw new TidemarkError('unauthorized', 'the token cannot be read');
   }
 }
-
-/** What a consistency token names. Opaque on the wire; this client knows its own server's format. */
-export function tokenTarget(token: string): { aggregate: string; aggregateId: string; version: number } | undefined {
-  const body = token.split('.')[1];
-  if (body === undefined) return undefined;
-  try {
-    const [aggregate, aggregateId, version] = JSON.parse(atob(body.replaceAll('-', '+').replaceAll('_', '/')));
-    if (typeof aggregate !== 'string' || typeof aggregateId !== 'string' || typeof version !== 'number')
-      return undefined;
-    return { aggregate, aggregateId, version };
-  } catch {
-    return undefined;
-  }
-}
