@@ -1,5 +1,5 @@
 /**
- * An in-memory authority that answers like CONTRACT.md's batch and feed:
+ * An in-memory authority that answers like the HTTP API's batch and feed (docs/api.md):
  * decides with the same app, numbers events per aggregate, keeps one feed,
  * stores the first answer to each command id and replays it (so a retry
  * after a lost answer is harmless), and can lose a request or its answer.
