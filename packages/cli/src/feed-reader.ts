@@ -2,8 +2,10 @@
  * Pages through `GET /api/events` by cursor, and a stream through
  * `GET /api/streams/:aggregate/:id` by version (CONTRACT.md, "Feed").
  */
+
+import type { EventEnvelope } from '@tidemark/core';
+import type { FeedPage, StreamPage } from '@tidemark/core/protocol';
 import type { HttpClient } from './http-client';
-import type { FeedPage, StreamPage, WireEvent } from './wire';
 
 /** CONTRACT.md: the most events one feed page holds. */
 export const FEED_PAGE_LIMIT = 1000;
@@ -46,9 +48,9 @@ export async function readStream(
   client: HttpClient,
   aggregate: string,
   aggregateId: string,
-): Promise<{ events: WireEvent[]; version: number }> {
+): Promise<{ events: EventEnvelope[]; version: number }> {
   const base = `/api/streams/${encodeURIComponent(aggregate)}/${encodeURIComponent(aggregateId)}`;
-  const events: WireEvent[] = [];
+  const events: EventEnvelope[] = [];
   let version = 0;
   for (;;) {
     const after = events.at(-1)?.version ?? 0;

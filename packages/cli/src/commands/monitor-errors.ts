@@ -2,10 +2,11 @@
  * `tidemark monitor errors`: projections' dead letters and commands rejected
  * (409/422, by code) as the metrics count them.
  */
+
+import type { DeadLetter } from '@tidemark/core/protocol';
 import type { Context } from '../context';
 import { jsonLine, renderTable } from '../format';
 import { parsePrometheus, sumBy } from '../prometheus';
-import type { DeadLetter } from '../wire';
 import type { MonitorOptions } from './monitor';
 import { repeat } from './monitor';
 

@@ -2,11 +2,12 @@
  * `tidemark projection status [name]` and `tidemark projection pause|resume
  * <name>` over `/api/admin/projections` (role `admin`).
  */
+
+import type { ProjectionStatus } from '@tidemark/core/protocol';
 import { CliError } from '../cli-error';
 import type { Context } from '../context';
 import { jsonLine, projectionsTable } from '../format';
 import type { HttpClient } from '../http-client';
-import type { ProjectionStatus } from '../wire';
 
 export async function projectionStatus(context: Context, name: string | undefined): Promise<void> {
   const projections = await listProjections(context.client);

@@ -23,5 +23,5 @@ export function encodeBase64UrlText(text: string): string {
 
 /** The text behind base64url UTF-8; throws on bad base64 or bad UTF-8. */
 export function decodeBase64UrlText(text: string): string {
-  return new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(text));
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(fromBase64Url(text));
 }

@@ -24,7 +24,8 @@ export interface ErrorDetails {
   readonly unauthorized: NoDetails;
   readonly forbidden: NoDetails;
   readonly not_found: NoDetails;
-  readonly payload_too_large: NoDetails;
+  /** The limit the body went over, in bytes, where one route knows it. */
+  readonly payload_too_large: { readonly limit?: number };
   readonly version_conflict: { readonly expectedVersion: number; readonly actualVersion: number };
   readonly command_id_reused: NoDetails;
   readonly invalid_cursor: NoDetails;

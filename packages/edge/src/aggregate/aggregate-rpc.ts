@@ -2,7 +2,7 @@
  * What the Worker asks of an AggregateObject over Durable Object RPC. Plain
  * data both ways: errors cross as bodies with codes, not as classes.
  */
-import type { EventEnvelope } from '@tidemark/core';
+import type { AcceptedCommand, RejectedAnswer, StreamPage } from '@tidemark/core/protocol';
 
 /** Which stream an object holds. The object's name is derived from it. */
 export interface StreamRef {
@@ -24,30 +24,18 @@ export interface ExecuteRequest {
   readonly roles: readonly string[];
 }
 
-export interface AcceptedAnswer {
-  readonly status: 'accepted';
-  readonly commandId: string;
-  readonly aggregate: string;
-  readonly aggregateId: string;
-  readonly version: number;
-  readonly events: readonly EventEnvelope[];
-}
-
-export interface RejectedAnswer {
-  readonly status: 'rejected';
-  readonly error: { readonly code: string; readonly message: string; readonly [field: string]: unknown };
-}
-
-/** An answer and its HTTP status, as stored for retries and as returned. */
-export interface CommandAnswer {
-  readonly httpStatus: number;
-  readonly body: AcceptedAnswer | RejectedAnswer;
-}
-
-export interface StreamPage {
-  readonly events: readonly EventEnvelope[];
-  readonly version: number;
-}
+/**
+ * What the object answers: data, no HTTP. The route layer maps it to a status
+ * (see `statusOfAnswer`). Stored as the first answer to a command id and
+ * replayed as is.
+ */
+export type AuthorityAnswer =
+  | { readonly body: AcceptedCommand }
+  | {
+      readonly body: RejectedAnswer;
+      /** True when the app's decider refused: the code is the app's own, not the runtime's. */
+      readonly byRule: boolean;
+    };
 
 /** How the object's in-memory state was rebuilt when it started. */
 export interface LoadInfo {
@@ -58,7 +46,7 @@ export interface LoadInfo {
 }
 
 export interface AggregateRpc {
-  execute(request: ExecuteRequest): Promise<CommandAnswer>;
+  execute(request: ExecuteRequest): Promise<AuthorityAnswer>;
   readStream(stream: StreamRef, after: number, limit: number): StreamPage;
   inspect(stream: StreamRef): LoadInfo;
 }

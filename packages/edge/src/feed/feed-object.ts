@@ -10,12 +10,13 @@
 
 import { DurableObject } from 'cloudflare:workers';
 import { type Access, type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { streamKey } from '@tidemark/core/protocol';
 import type { TidemarkEnv } from '../env';
 import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
 import { projectionStub } from '../projection/projection-stub';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { FeedFaults, FeedPage, FeedRpc, RawFeedPage } from './feed-rpc';
-import { FeedStore, type PositionedEvent, streamKey } from './feed-store';
+import { FeedStore, type PositionedEvent } from './feed-store';
 
 /** Headers the Worker sets when it forwards a live socket request; clients never reach the object directly. */
 export const LIVE_ACCESS_HEADER = 'x-tidemark-access';

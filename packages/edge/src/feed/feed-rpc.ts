@@ -4,14 +4,10 @@
  * opaque cursors outside it.
  */
 import type { ErrorBody, EventEnvelope } from '@tidemark/core';
+import type { FeedPage } from '@tidemark/core/protocol';
 import type { PositionedEvent } from './feed-store';
 
-export interface FeedPage {
-  /** Upcast events, each with its `position` cursor. */
-  readonly events: readonly EventEnvelope[];
-  readonly cursor: string;
-  readonly hasMore: boolean;
-}
+export type { FeedPage };
 
 export interface RawFeedPage {
   readonly epoch: string;

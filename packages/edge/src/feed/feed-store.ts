@@ -5,6 +5,7 @@
  * accepted).
  */
 import type { EventEnvelope } from '@tidemark/core';
+import { streamKey } from '@tidemark/core/protocol';
 import { SqlMeta } from '../sql-meta';
 
 const SCHEMA = [
@@ -124,8 +125,4 @@ export class FeedStore {
       .toArray()
       .map((row) => ({ position: row.position, event: JSON.parse(row.event) as EventEnvelope }));
   }
-}
-
-export function streamKey(aggregate: string, aggregateId: string): string {
-  return `${aggregate}/${aggregateId}`;
 }

@@ -3,6 +3,7 @@
  * metrics, and (in development) fault switches.
  */
 import type { App } from '@tidemark/core';
+import type { DeadLetter, DeadLetterRetry } from '@tidemark/core/protocol';
 import { Hono } from 'hono';
 import { feedStub } from '../feed/feed-stub';
 import { render } from '../metrics/metric-set';
@@ -48,7 +49,9 @@ export function adminRoutes(app: App) {
     const lists = await Promise.all(
       [...app.projections.keys()].map((name) => projectionStub(c.env, tenant, name).deadLetters()),
     );
-    const deadLetters = lists.flat().map((letter) => ({ ...letter, id: `${letter.projection}:${letter.id}` }));
+    const deadLetters: DeadLetter[] = lists
+      .flat()
+      .map((letter) => ({ ...letter, id: `${letter.projection}:${letter.id}` }));
     return c.json({ deadLetters });
   });
 
@@ -58,11 +61,12 @@ export function adminRoutes(app: App) {
     if (projection === undefined || !app.projections.has(projection)) fail('not_found', 'no such dead letter');
     const outcome = await projectionStub(c.env, c.var.access.tenant, projection).retryDeadLetter(Number(match?.[2]));
     if (!outcome.found) fail('not_found', 'no such dead letter');
-    return c.json({
+    const retry: DeadLetterRetry = {
       id: c.req.param('id'),
       ok: outcome.ok,
       ...(outcome.error !== undefined && { error: outcome.error }),
-    });
+    };
+    return c.json(retry);
   });
 
   routes.get('/metrics', async (c) => {

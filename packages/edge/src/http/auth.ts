@@ -13,6 +13,7 @@
  * from the token only. Tokens are never logged.
  */
 import { type Access, NAME_PATTERN, TidemarkError } from '@tidemark/core';
+import { decodeBase64UrlText } from '@tidemark/core/protocol';
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { TidemarkEnv } from '../env';
@@ -111,7 +112,7 @@ function jwksOf(env: Partial<TidemarkEnv>): JWTVerifyGetKey | undefined {
 
 function headerAlg(token: string): string {
   const [header] = token.split('.');
-  const json = JSON.parse(atob((header ?? '').replaceAll('-', '+').replaceAll('_', '/')));
+  const json = JSON.parse(decodeBase64UrlText(header ?? ''));
   return typeof json?.alg === 'string' ? json.alg : '';
 }
 
