@@ -1,5 +1,4 @@
-import type { EventEnvelope } from '@tidemark/core';
-import { defineAggregate, defineApp, type StandardSchemaV1 } from '@tidemark/core';
+import { defineAggregate, defineApp, type EventEnvelope, type StandardSchemaV1 } from '@tidemark/core';
 import { describe, expect, it } from 'vitest';
 import { findApp, foldStream, splitAppSpecifier } from './app-module';
 

@@ -5,15 +5,9 @@
  * IndexedDB here: `integrate.ts` loads what these need and writes what they
  * return, in one transaction.
  */
-import {
-  type AnyAggregate,
-  type App,
-  decideCommand,
-  type EventEnvelope,
-  errorCodeOf,
-  resolveCommand,
-} from '@tidemark/core';
+import { type App, type EventEnvelope, errorCodeOf } from '@tidemark/core';
 import { streamKey } from '@tidemark/core/protocol';
+import { type AnyAggregate, decideCommand, resolveCommand } from '@tidemark/core/runtime';
 import type { AggregateView } from './aggregate-states';
 import type { AggregateRecord, OutboxRecord, RejectionRecord } from './local-db';
 import { type OutboxChanges, rejectionOf } from './outbox';

@@ -4,8 +4,8 @@
  * a lost answer is harmless. Accepted commands wait in the outbox for the feed
  * to confirm them; refused ones leave it, and their effects are taken back.
  */
-import { MAX_BATCH_BYTES, MAX_BATCH_COMMANDS } from '@tidemark/core';
 import type { BatchResult, CommandEnvelope } from '@tidemark/core/protocol';
+import { MAX_BATCH_BYTES, MAX_BATCH_COMMANDS } from '@tidemark/core/runtime';
 import type { LocalDb, OutboxRecord } from '../local/local-db';
 import { type Answer, countAttempt, nextBatch, settleAnswers } from '../local/outbox';
 import { classifyStatus } from './http-status';

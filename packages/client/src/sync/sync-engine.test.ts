@@ -1,5 +1,6 @@
-import { type Access, MAX_BATCH_BYTES } from '@tidemark/core';
+import type { Access } from '@tidemark/core';
 import type { CommandEnvelope } from '@tidemark/core/protocol';
+import { MAX_BATCH_BYTES } from '@tidemark/core/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCursor } from '../local/cursor';
 import { FakeAuthority } from '../testing/fake-authority';

@@ -4,25 +4,17 @@
  * stores the first answer to each command id and replays it (so a retry
  * after a lost answer is harmless), and can lose a request or its answer.
  */
-import {
-  type Access,
-  type App,
-  canonicalJson,
-  decideCommand,
-  type EventEnvelope,
-  errorCodeOf,
-  parseCommandEnvelope,
-  resolveCommand,
-  TidemarkError,
-} from '@tidemark/core';
+import { type Access, type App, type EventEnvelope, errorCodeOf, TidemarkError } from '@tidemark/core';
 import {
   type BatchResult,
   type CommandEnvelope,
   encodeTokenBody,
   type FeedPage,
   joinToken,
+  parseCommandEnvelope,
   streamKey as streamKeyOf,
 } from '@tidemark/core/protocol';
+import { canonicalJson, decideCommand, resolveCommand } from '@tidemark/core/runtime';
 import { type LiveHandle, type Transport, TransportError } from '../sync/transport';
 import { ALICE, testClock } from './local-fixture';
 

@@ -17,8 +17,9 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type AnyAggregate, type App, decideCommand, TidemarkError } from '@tidemark/core';
+import { type App, TidemarkError } from '@tidemark/core';
 import type { StreamPage } from '@tidemark/core/protocol';
+import { type AnyAggregate, decideCommand } from '@tidemark/core/runtime';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
 import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';

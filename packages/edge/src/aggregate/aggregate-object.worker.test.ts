@@ -1,22 +1,22 @@
 import { env, runInDurableObject } from 'cloudflare:test';
-import { defineAggregate, defineApp } from '@tidemark/core';
+import { defineAggregate, defineApp, parseCommandId, parseTenantId } from '@tidemark/core';
 import { describe, expect, it } from 'vitest';
 import { Counter } from '../../test/fixture-app';
 import { statusOfAnswer } from '../http/run-command';
 import { createAggregateObject } from './aggregate-object';
 import type { AggregateRpc, AuthorityAnswer, ExecuteRequest, StreamRef } from './aggregate-rpc';
-import { aggregateObjectName, aggregateStub } from './aggregate-stub';
+import { aggregateObjectName, aggregateStub, parseStreamRef } from './aggregate-stub';
 
 let streams = 0;
 function newStream(): StreamRef {
   streams += 1;
-  return { tenant: 't1', aggregate: 'Counter', aggregateId: `c-${streams}` };
+  return parseStreamRef('t1', 'Counter', `c-${streams}`);
 }
 
 function add(stream: StreamRef, commandId: string, by: number, extra: Partial<ExecuteRequest> = {}): ExecuteRequest {
   return {
     stream,
-    commandId,
+    commandId: parseCommandId(commandId),
     type: 'Add',
     payload: { by, note: '' },
     fingerprint: `fp-${commandId}-${by}-${extra.expectedVersion ?? 'any'}`,
@@ -231,7 +231,7 @@ describe('AggregateObject', () => {
     const stream = newStream();
     await inObject(stream, async (instance) => {
       await instance.execute(add(stream, 'mine', 1));
-      const other = { ...stream, tenant: 'someone-else' };
+      const other = { ...stream, tenant: parseTenantId('someone-else') };
       await expect(instance.execute(add(other, 'theirs', 1))).rejects.toThrow(/another stream/);
       expect(() => instance.readStream(other, 0, 10)).toThrow(/another stream/);
     });

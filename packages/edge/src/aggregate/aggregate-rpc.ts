@@ -2,18 +2,22 @@
  * What the Worker asks of an AggregateObject over Durable Object RPC. Plain
  * data both ways: errors cross as bodies with codes, not as classes.
  */
+import type { AggregateId, AggregateType, CommandId, TenantId } from '@tidemark/core';
 import type { AcceptedCommand, RejectedAnswer, StreamPage } from '@tidemark/core/protocol';
 
-/** Which stream an object holds. The object's name is derived from it. */
+/**
+ * Which stream an object holds. The object's name is derived from it, so each
+ * part is a parsed name (see `parseStreamRef`): only the HTTP layer makes one.
+ */
 export interface StreamRef {
-  readonly tenant: string;
-  readonly aggregate: string;
-  readonly aggregateId: string;
+  readonly tenant: TenantId;
+  readonly aggregate: AggregateType;
+  readonly aggregateId: AggregateId;
 }
 
 export interface ExecuteRequest {
   readonly stream: StreamRef;
-  readonly commandId: string;
+  readonly commandId: CommandId;
   readonly type: string;
   /** Already validated against the command's schema by the Worker. */
   readonly payload: unknown;

@@ -4,7 +4,7 @@
  * (`ctx.storage.sql`), which is what lets the object decide and append without
  * an await in between, and so without interleaving.
  */
-import type { EventEnvelope } from '@tidemark/core';
+import type { AggregateId, AggregateType, EventEnvelope, TenantId } from '@tidemark/core';
 import type { AuthorityAnswer, StreamRef } from './aggregate-rpc';
 
 const SCHEMA = [
@@ -58,10 +58,11 @@ export class AggregateStore {
   /** The stream this object holds, once it has been written to. */
   streamRef(): StreamRef | undefined {
     const row = this.#sql
-      .exec<{ tenant: string; aggregate: string; aggregate_id: string }>(
+      .exec<{ tenant: TenantId; aggregate: AggregateType; aggregate_id: AggregateId }>(
         'SELECT tenant, aggregate, aggregate_id FROM stream WHERE id = 1',
       )
       .toArray()[0];
+    // Written from a parsed StreamRef (saveStreamRef), so the names are as valid as when they came in.
     return row && { tenant: row.tenant, aggregate: row.aggregate, aggregateId: row.aggregate_id };
   }
 

@@ -4,7 +4,8 @@
  * occur in a valid name (core's NAME_PATTERN), so two different
  * (tenant, aggregate, id) triples never share an object.
  */
-import { NAME_SEPARATOR } from '@tidemark/core';
+import { parseAggregateId, parseAggregateType, parseTenantId } from '@tidemark/core';
+import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import type { TidemarkEnv } from '../env';
 import type { AggregateRpc, StreamRef } from './aggregate-rpc';
 
@@ -12,6 +13,20 @@ import type { AggregateRpc, StreamRef } from './aggregate-rpc';
 export type AggregateClient = {
   [K in keyof AggregateRpc]: (...args: Parameters<AggregateRpc[K]>) => Promise<ReturnType<AggregateRpc[K]>>;
 };
+
+/**
+ * Parses the three names of a stream, or throws `invalid_request` naming the
+ * bad one: the boundary where untrusted strings become a {@link StreamRef}.
+ *
+ * @example parseStreamRef(access.tenant, 'Order', 'o-1')
+ */
+export function parseStreamRef(tenant: unknown, aggregate: unknown, aggregateId: unknown): StreamRef {
+  return {
+    tenant: parseTenantId(tenant),
+    aggregate: parseAggregateType(aggregate),
+    aggregateId: parseAggregateId(aggregateId),
+  };
+}
 
 /** @example aggregateObjectName({ tenant: 'acme', aggregate: 'Order', aggregateId: 'o-1' }) === 'acme/Order/o-1' */
 export function aggregateObjectName(stream: StreamRef): string {

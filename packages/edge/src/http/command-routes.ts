@@ -1,8 +1,9 @@
 /**
  * `POST /api/commands` and `POST /api/commands/batch`.
  */
-import { type App, MAX_BATCH_BYTES, MAX_COMMAND_BYTES, parseBatchEnvelope } from '@tidemark/core';
-import { type BatchAnswer, streamKey } from '@tidemark/core/protocol';
+import type { App } from '@tidemark/core';
+import { type BatchAnswer, parseBatchEnvelope, streamKey } from '@tidemark/core/protocol';
+import { MAX_BATCH_BYTES, MAX_COMMAND_BYTES } from '@tidemark/core/runtime';
 import { Hono } from 'hono';
 import type { EdgeContext } from './edge-context';
 import { readJsonBody } from './json-body';

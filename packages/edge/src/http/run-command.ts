@@ -4,18 +4,12 @@
  * order of CONTRACT.md's table, and none of the 4xx answers before the object
  * is reached are stored.
  */
-import {
-  type Access,
-  type App,
-  canonicalJson,
-  parseCommandEnvelope,
-  resolveCommand,
-  TidemarkError,
-} from '@tidemark/core';
-import type { CommandAnswer, ErrorAnswer } from '@tidemark/core/protocol';
+import { type Access, type App, parseCommandId, TidemarkError } from '@tidemark/core';
+import { type CommandAnswer, type ErrorAnswer, parseCommandEnvelope } from '@tidemark/core/protocol';
+import { canonicalJson, resolveCommand } from '@tidemark/core/runtime';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AuthorityAnswer } from '../aggregate/aggregate-rpc';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import type { TidemarkEnv } from '../env';
 import { recordCount, recordDuration } from '../metrics/recorder';
 import { issueToken, tokenSecret } from './consistency-token';
@@ -60,11 +54,11 @@ async function answerCommand(app: App, env: TidemarkEnv, access: Access, json: u
     const allowed = app.authorize(access, resolved);
     if (allowed !== true) throw new TidemarkError('forbidden', allowed);
 
-    const stream = { tenant: access.tenant, aggregate: envelope.aggregate, aggregateId: envelope.aggregateId };
+    const stream = parseStreamRef(access.tenant, envelope.aggregate, envelope.aggregateId);
     const appendStarted = Date.now();
     const answer = await aggregateStub(env, stream).execute({
       stream,
-      commandId: envelope.commandId,
+      commandId: parseCommandId(envelope.commandId),
       type: envelope.type,
       payload: resolved.payload,
       expectedVersion: envelope.expectedVersion,

@@ -10,7 +10,8 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type AnyProjection, type App, applyEvents, type Tables, TidemarkError } from '@tidemark/core';
+import { type App, type Tables, TidemarkError } from '@tidemark/core';
+import { type AnyProjection, applyEvents } from '@tidemark/core/runtime';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
 import { feedStub } from '../feed/feed-stub';

@@ -1,18 +1,19 @@
 import { env } from 'cloudflare:test';
+import { parseCommandId } from '@tidemark/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POISON, poison } from '../../test/fixture-app';
-import type { ExecuteRequest, StreamRef } from '../aggregate/aggregate-rpc';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import type { ExecuteRequest } from '../aggregate/aggregate-rpc';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
 import { projectionStub } from './projection-stub';
 
 let commands = 0;
 async function add(tenant: string, counter: string, by: number): Promise<void> {
   commands += 1;
-  const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: counter };
+  const stream = parseStreamRef(tenant, 'Counter', counter);
   const request: ExecuteRequest = {
     stream,
-    commandId: `cmd-${commands}`,
+    commandId: parseCommandId(`cmd-${commands}`),
     type: 'Add',
     payload: { by, note: `+${by}` },
     fingerprint: `fp-${commands}`,
