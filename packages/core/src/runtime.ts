@@ -21,8 +21,11 @@ export {
   MAX_BATCH_BYTES,
   MAX_BATCH_COMMANDS,
   MAX_COMMAND_BYTES,
+  MAX_FEED_PAGE_BYTES,
+  MAX_LIVE_FRAME_BYTES,
   MAX_PAYLOAD_DEPTH,
   MAX_STRING_LENGTH,
+  MAX_VIEW_PAGE_BYTES,
 } from './limits';
 export { NAME_SEPARATOR } from './names';
 export { payloadShapeProblem } from './payload-shape';

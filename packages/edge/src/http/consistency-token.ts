@@ -39,7 +39,10 @@ function keyFor(secret: string): Promise<CryptoKey> {
 /** The key that signs consistency tokens: TOKEN_SECRET, else JWT_SECRET. */
 export function tokenSecret(env: { readonly TOKEN_SECRET?: string; readonly JWT_SECRET?: string }): string {
   const secret = env.TOKEN_SECRET || env.JWT_SECRET;
-  if (!secret) throw new TidemarkError('internal', 'no TOKEN_SECRET or JWT_SECRET is configured');
+  if (!secret) {
+    // A deployment fault, not the caller's: 503 until a key is configured.
+    throw new TidemarkError('unavailable', 'consistency tokens are not configured: set TOKEN_SECRET or JWT_SECRET');
+  }
   return secret;
 }
 
@@ -52,7 +55,9 @@ export async function issueToken(secret: string, tenant: string, target: TokenTa
 /** Reads a token issued to `tenant`, or throws `invalid_request`. */
 export async function readToken(secret: string, tenant: string, token: string): Promise<TokenTarget> {
   const parts = splitToken(token);
-  if (parts === undefined || (await sign(secret, tenant, parts.body)) !== parts.signature) throw invalid();
+  if (parts === undefined || !equalInConstantTime(await sign(secret, tenant, parts.body), parts.signature)) {
+    throw invalid();
+  }
   const target = decodeTokenBody(parts.body);
   if (target === undefined) throw invalid();
   return target;
@@ -61,6 +66,20 @@ export async function readToken(secret: string, tenant: string, token: string): 
 async function sign(secret: string, tenant: string, body: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', await keyFor(secret), new TextEncoder().encode(`${tenant}\n${body}`));
   return toBase64Url(new Uint8Array(mac).slice(0, SIGNATURE_BYTES));
+}
+
+/**
+ * String equality whose time does not depend on where the strings first
+ * differ, so the time of a refusal does not tell a forger how many leading
+ * characters of a signature were right.
+ */
+export function equalInConstantTime(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let index = 0; index < a.length; index++) {
+    // Past the end of `b`, charCodeAt is NaN, which a bitwise operator reads as 0.
+    difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
+  }
+  return difference === 0;
 }
 
 function invalid(): TidemarkError {
