@@ -6,26 +6,22 @@
  */
 import { TidemarkError } from '@tidemark/core';
 import type { BatchAnswer, BatchResult, CommandEnvelope, FeedPage, LiveFrame } from '@tidemark/core/protocol';
-
-export type { FeedPage };
-/** A command as the batch route takes it. */
-export type WireCommand = CommandEnvelope;
-/** One entry of a batch answer: the single-command body plus its status. */
-export type CommandResult = BatchResult;
+import { classifyStatus, type HttpVerdict } from './http-status';
 
 export interface LiveHandle {
   close(): void;
 }
 
 export interface Transport {
-  push(commands: readonly WireCommand[]): Promise<CommandResult[]>;
+  /** One result per command, in order (`POST /api/commands/batch`). */
+  push(commands: readonly CommandEnvelope[]): Promise<BatchResult[]>;
   pull(after: string | undefined, limit: number): Promise<FeedPage>;
   /** Opens the live socket; `onFrame` gets each frame, `onClosed` once when it ends for any reason. */
-  live(after: string | undefined, onFrame: (page: LiveFrame) => void, onClosed: () => void): Promise<LiveHandle>;
+  live(after: string | undefined, onFrame: (frame: LiveFrame) => void, onClosed: () => void): Promise<LiveHandle>;
 }
 
 /** Why a transport call failed. */
-export type TransportFailure = 'network' | 'server' | 'auth' | 'invalid_cursor' | 'client';
+export type TransportFailure = 'network' | Exclude<HttpVerdict, 'ok'>;
 
 export class TransportError extends TidemarkError {
   readonly failure: TransportFailure;
@@ -62,13 +58,15 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       throw new TransportError('network', `the server cannot be reached: ${String(error)}`);
     }
     const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    if (response.ok) return body;
     const code = body?.error?.code;
+    const verdict = classifyStatus(response.status, code);
+    if (verdict === 'ok') return body;
     const message = body?.error?.message ?? `HTTP ${response.status}`;
-    if (response.status === 401) throw new TransportError('auth', message, 401);
-    if (code === 'invalid_cursor') throw new TransportError('invalid_cursor', message, response.status);
-    if (response.status >= 500 || response.status === 429) throw new TransportError('server', message, response.status);
-    throw new TransportError('client', `${code ?? 'error'}: ${message}`, response.status);
+    throw new TransportError(
+      verdict,
+      verdict === 'client' ? `${code ?? 'error'}: ${message}` : message,
+      response.status,
+    );
   }
 
   return {

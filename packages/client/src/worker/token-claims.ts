@@ -6,9 +6,6 @@
 import { type Access, TidemarkError } from '@tidemark/core';
 import { decodeBase64UrlText } from '@tidemark/core/protocol';
 
-/** What a consistency token names, unverified: the protocol's codec reads its body. */
-export { tokenTarget } from '@tidemark/core/protocol';
-
 export function accessFromToken(token: string | undefined): Access {
   const part = token?.split('.')[1];
   if (part === undefined) throw new TidemarkError('unauthorized', 'sign in first: no token');
