@@ -6,7 +6,7 @@ import type { App } from '@tidemark/core';
 import { Hono } from 'hono';
 import { feedStub } from '../feed/feed-stub';
 import { render } from '../metrics/metric-set';
-import { flushMetrics, metricsStub } from '../metrics/recorder';
+import { flushNow, metricsStub } from '../metrics/recorder';
 import { projectionStub } from '../projection/projection-stub';
 import { faultsEnabled } from './dev-switches';
 import type { EdgeContext } from './edge-context';
@@ -69,7 +69,7 @@ export function adminRoutes(app: App) {
 
   routes.get('/metrics', async (c) => {
     const tenant = c.var.access.tenant;
-    await flushMetrics(c.env, tenant, true);
+    await flushNow(c.env, tenant);
     const [set, statuses] = await Promise.all([
       metricsStub(c.env, tenant).read(),
       Promise.all([...app.projections.keys()].map((name) => projectionStub(c.env, tenant, name).status())),

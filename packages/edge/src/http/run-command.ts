@@ -34,7 +34,9 @@ export async function runCommand(app: App, env: TidemarkEnv, access: Access, jso
   const started = Date.now();
   const answer = await answerCommand(app, env, access, json);
   const code = (answer.body.error as { code?: string } | undefined)?.code;
-  if (code !== undefined) recordCount(access.tenant, 'commands_rejected_total', { code });
+  if (answer.body.status === 'rejected' && code !== undefined) {
+    recordCount(access.tenant, 'commands_rejected_total', { code, status: String(answer.httpStatus) });
+  }
   recordDuration(access.tenant, 'command_duration_seconds', { status: String(answer.httpStatus) }, seconds(started));
   return answer;
 }
