@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { feedStub } from '../feed/feed-stub';
 import { render } from '../metrics/metric-set';
 import { flushNow, metricsStub } from '../metrics/recorder';
+import type { ProjectionStatus } from '../projection/projection-rpc';
 import { projectionStub } from '../projection/projection-stub';
 import { faultsEnabled } from './dev-switches';
 import type { EdgeContext } from './edge-context';
@@ -74,8 +75,10 @@ export function adminRoutes(app: App) {
       metricsStub(c.env, tenant).read(),
       Promise.all([...app.projections.keys()].map((name) => projectionStub(c.env, tenant, name).status())),
     ]);
-    const lag = statuses.map((status) => ({ labels: { projection: status.name }, value: status.lag }));
-    return c.text(render(set, { projection_lag_events: lag }), 200, {
+    const gauge = (value: (status: ProjectionStatus) => number) =>
+      statuses.map((status) => ({ labels: { projection: status.name }, value: value(status) }));
+    const gauges = { projection_lag_events: gauge((s) => s.lag), projection_lag_seconds: gauge((s) => s.lagSeconds) };
+    return c.text(render(set, gauges), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     });
   });

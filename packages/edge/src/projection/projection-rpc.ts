@@ -17,6 +17,8 @@ export interface ProjectionStatus {
   readonly position: string | null;
   /** Events between the feed head and `position`. */
   readonly lag: number;
+  /** Seconds since the oldest event not yet applied was committed (0 when caught up): see lag-seconds.ts. */
+  readonly lagSeconds: number;
   readonly deadLetters: number;
   /** During a rebuild: the shadow generation's progress. */
   readonly rebuild?: { readonly position: number; readonly head: number };
