@@ -291,6 +291,7 @@ const METRICS = [
   'event_append_duration_seconds',
   'commands_rejected_total',
   'projection_lag_events',
+  'projection_lag_seconds',
   'query_duration_seconds',
 ];
 

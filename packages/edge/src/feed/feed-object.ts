@@ -114,6 +114,12 @@ export function createFeedObject(app: App) {
       return this.#store.head();
     }
 
+    /** A projection's lag in seconds: read apart from `readRaw`, so that status answers while pages fail. */
+    committedAfter(position: number): string | null {
+      for (const row of this.#store.read(position, 1)) return row.event.meta.at;
+      return null;
+    }
+
     /** Test-only: refused unless the Worker's FAULTS switch is on. */
     setFaults(faults: FeedFaults): void {
       this.#faults.arm(faults, faultsEnabled(this.env));

@@ -41,8 +41,12 @@ export function statusOfAnswer(answer: AuthorityAnswer): ContentfulStatusCode {
 export async function runCommand(app: App, env: TidemarkEnv, access: Access, json: unknown): Promise<WireAnswer> {
   const started = Date.now();
   const answer = await answerCommand(app, env, access, json);
-  const code = 'error' in answer.body ? answer.body.error.code : undefined;
-  if (code !== undefined) recordCount(access.tenant, 'commands_rejected_total', { code });
+  // Only the aggregate's refusals (409, 422, a decider's 403): requests refused
+  // before it (400, 413, 403 from authorize) show in command_duration_seconds.
+  if ('status' in answer.body && answer.body.status === 'rejected') {
+    const { code } = answer.body.error;
+    recordCount(access.tenant, 'commands_rejected_total', { code, status: String(answer.httpStatus) });
+  }
   recordDuration(access.tenant, 'command_duration_seconds', { status: String(answer.httpStatus) }, seconds(started));
   return answer;
 }
