@@ -18,6 +18,7 @@
 
 import { DurableObject } from 'cloudflare:workers';
 import { type AnyAggregate, type App, decide, stampEvents, TidemarkError } from '@tidemark/core';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
 import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
@@ -44,7 +45,10 @@ interface Loaded {
  * @example
  * export const AggregateObject = createAggregateObject(ordersApp);
  */
-export function createAggregateObject(app: App, options: AggregateObjectOptions = {}) {
+export function createAggregateObject(
+  app: App,
+  options: AggregateObjectOptions = {},
+): DurableObjectClass<AggregateRpc> {
   const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
     throw new TidemarkError('invalid_definition', 'snapshotEvery must be a positive integer');

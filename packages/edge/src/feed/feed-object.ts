@@ -10,6 +10,7 @@
 
 import { DurableObject } from 'cloudflare:workers';
 import { type Access, type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
 import { projectionStub } from '../projection/projection-stub';
@@ -32,7 +33,7 @@ interface Waiter {
 }
 
 /** Makes the FeedObject class for an app (it upcasts with the app's upcasters). */
-export function createFeedObject(app: App) {
+export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
   return class FeedObject extends DurableObject<TidemarkEnv> implements FeedRpc {
     readonly #store: FeedStore;
     readonly #epoch: string;

@@ -11,6 +11,7 @@
 
 import { DurableObject } from 'cloudflare:workers';
 import { type AnyProjection, type App, applyEvents, type Tables, TidemarkError } from '@tidemark/core';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
 import { feedStub } from '../feed/feed-stub';
@@ -34,7 +35,7 @@ interface Waiter {
   readonly resolve: (reached: boolean) => void;
 }
 
-export function createProjectionObject(app: App) {
+export function createProjectionObject(app: App): DurableObjectClass<ProjectionRpc> {
   return class ProjectionObject extends DurableObject<TidemarkEnv> implements ProjectionRpc {
     #ref: ProjectionRef | undefined;
     #projection: AnyProjection | undefined;
