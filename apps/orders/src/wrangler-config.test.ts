@@ -4,9 +4,9 @@
  * binds every object the Worker needs.
  */
 import { fileURLToPath } from 'node:url';
+import { devAuthEnabled, faultsEnabled } from '@tidemark/edge/testing';
 import { describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
-import { devAuthEnabled, faultsEnabled } from '../../../packages/edge/src/http/dev-switches';
 
 const config = (env?: string) =>
   unstable_readConfig({
