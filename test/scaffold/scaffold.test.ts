@@ -14,7 +14,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../e2e/browser';
 import { startWrangler, type WranglerServer } from '../http/wrangler';
-import { consumerFiles, type PackedExports } from './consumer';
+import { consumerFiles, ENVIRONMENTS, type PackedExports, RESOLUTIONS } from './consumer';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PACKS = 'dist/packs';
@@ -38,7 +38,14 @@ function sh(command: string, args: readonly string[], cwd: string, timeout = STE
         cwd,
         timeout,
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
+        // NO_COLOR: output is matched against plain text.
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          WRANGLER_SEND_METRICS: 'false',
+          CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+          CI: 'true',
+        },
       },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
@@ -108,8 +115,18 @@ describe('the published packages', () => {
     mkdirSync(dir, { recursive: true });
     for (const [file, text] of Object.entries(consumerFiles(packed))) writeFileSync(join(dir, file), text);
     const tsc = join(appDir, 'node_modules/.bin/tsc');
-    await expectSuccess(sh(tsc, ['-p', 'tsconfig.bundler.json'], dir));
-    await expectSuccess(sh(tsc, ['-p', 'tsconfig.node16.json'], dir));
+    for (const environment of ENVIRONMENTS) {
+      for (const resolution of RESOLUTIONS) {
+        await expectSuccess(sh(tsc, ['-p', `tsconfig.${environment}.${resolution}.json`], dir));
+      }
+    }
+  });
+
+  it('write an app that keeps development switches and secrets out of wrangler.toml, in a git-ignored .dev.vars', () => {
+    const read = (file: string) => readFileSync(join(appDir, file), 'utf8');
+    expect(read('wrangler.toml')).not.toMatch(/^\s*(\[vars\]|DEV_AUTH|FAULTS|JWT_SECRET|ENVIRONMENT)\b/m);
+    expect(read('.gitignore').split('\n')).toContain('.dev.vars');
+    expect(read('.dev.vars.example')).toMatch(/^ENVIRONMENT = "development"$/m);
   });
 
   it('run the `tidemark` bin on plain Node', async () => {
