@@ -1,11 +1,11 @@
 /**
  * Forges HS256 JWTs the way a client or an attacker could, to test the
- * server's `401 unauthorized` answers. The secret is the dev one from the root
- * wrangler.toml `[vars]`.
+ * server's `401 unauthorized` answers. The secret is the development one from
+ * `.dev.vars.example` (copied to `.dev.vars` for `wrangler dev`).
  */
 import { createHmac } from 'node:crypto';
 
-/** wrangler.toml `[vars] JWT_SECRET`, development only. */
+/** `.dev.vars.example`'s JWT_SECRET, development only. */
 export const DEV_JWT_SECRET = 'tidemark-dev-secret-change-me';
 
 export interface SignOptions {

@@ -23,10 +23,13 @@ export interface TidemarkEnv {
   readonly JWT_AUDIENCE?: string;
   /** Signs consistency tokens; default JWT_SECRET. Required when only a JWKS is configured. */
   readonly TOKEN_SECRET?: string;
-  /** `"production"` in the production environment: the development switches below are then refused. */
+  /**
+   * Exactly `"development"` (set only in the git-ignored `.dev.vars`) lets the
+   * switches below work; any other value, or none, keeps them closed.
+   */
   readonly ENVIRONMENT?: string;
-  /** `"true"` enables `POST /api/dev/token`. Set in development only. */
+  /** `"true"` enables `POST /api/dev/token`, when ENVIRONMENT is "development". */
   readonly DEV_AUTH?: string;
-  /** `"true"` enables `POST /api/admin/faults`, the fault switches for tests. Development only. */
+  /** `"true"` enables `POST /api/admin/faults` (fault switches for tests), when ENVIRONMENT is "development". */
   readonly FAULTS?: string;
 }
