@@ -187,13 +187,17 @@ describe('the scaffolded app', () => {
       expect(await doing.json()).toMatchObject({ value: { taskIds: ['t-1'] } });
     });
 
-    it('serves a PWA whose page registers a service worker', async () => {
+    it('serves a PWA whose page registers a service worker and loads again offline', async () => {
       const browser = await launchBrowser();
       try {
         const page = await browser.newPage();
         await page.goto(server.url);
         const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
         expect(scope).toBe(`${server.url}/`);
+        await page.waitForSelector('form#sign-in', { timeout: 10_000 });
+        // Offline, the service worker serves the page from its precache.
+        await page.context().setOffline(true);
+        await page.reload();
         await page.waitForSelector('form#sign-in', { timeout: 10_000 });
       } finally {
         await browser.close();
