@@ -14,6 +14,20 @@ import { build } from 'esbuild';
 const ROOT = resolve(import.meta.dirname, '..');
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 
+/**
+ * `@tidemark/<name>[/<subpath>]` → that package's built file: in the workspace
+ * their `exports` point at the TypeScript sources, which are not what ships.
+ */
+const builtTidemark = {
+  name: 'built-tidemark',
+  setup(build) {
+    build.onResolve({ filter: /^@tidemark\/[^/]+(\/.+)?$/ }, ({ path }) => {
+      const [, name, subpath] = /^@tidemark\/([^/]+)(?:\/(.+))?$/.exec(path);
+      return { path: join(ROOT, 'packages', name, 'dist', `${subpath ?? 'index'}.js`) };
+    });
+  },
+};
+
 /** The peers of a package and of the Tidemark packages it depends on: the app installs them all. */
 function peersOf(manifest) {
   const own = Object.keys(manifest.peerDependencies ?? {});
@@ -41,6 +55,7 @@ for (const dir of readdirSync(join(ROOT, 'packages')).sort()) {
       platform: 'neutral',
       mainFields: ['module', 'main'],
       external: [...peers, 'cloudflare:*', 'node:*'],
+      plugins: [builtTidemark],
       write: false,
       metafile: true,
       logLevel: 'silent',
