@@ -29,7 +29,12 @@ interface Run {
 }
 
 /** Runs a command to its end; never throws, the caller checks the code and shows the output. */
-function sh(command: string, args: readonly string[], cwd: string, timeout = STEP_TIMEOUT_MS): Promise<Run> {
+function sh(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  { timeout = STEP_TIMEOUT_MS, env = {} }: { timeout?: number; env?: Record<string, string> } = {},
+): Promise<Run> {
   return new Promise((done) => {
     execFile(
       command,
@@ -45,6 +50,7 @@ function sh(command: string, args: readonly string[], cwd: string, timeout = STE
           WRANGLER_SEND_METRICS: 'false',
           CLOUDFLARE_CF_FETCH_ENABLED: 'false',
           CI: 'true',
+          ...env,
         },
       },
       (error, stdout, stderr) => {
@@ -76,7 +82,7 @@ beforeAll(
     // npx runs `./path.tgz` as a package; an absolute path would be run as a program.
     const create = `./${PACKS}/create-tidemark-${version}.tgz`;
     await expectSuccess(sh('npx', ['--yes', create, appDir, '--packages', PACKS], ROOT));
-    await expectSuccess(sh('npm', ['install', '--no-audit', '--no-fund'], appDir, INSTALL_TIMEOUT_MS));
+    await expectSuccess(sh('npm', ['install', '--no-audit', '--no-fund'], appDir, { timeout: INSTALL_TIMEOUT_MS }));
   },
   INSTALL_TIMEOUT_MS + 2 * STEP_TIMEOUT_MS,
 );
@@ -185,6 +191,17 @@ describe('the scaffolded app', () => {
       expect(await task.json()).toMatchObject({ key: 't-1', value: { title: 'Water the plants', column: 'doing' } });
       const doing = await fetch(`${server.url}/api/views/columns/doing?waitFor=${waitFor}`, { headers });
       expect(await doing.json()).toMatchObject({ value: { taskIds: ['t-1'] } });
+    });
+
+    it('is operated by its `tidemark` bin, which folds a stream with the app’s own TypeScript decider', async () => {
+      const replay = ['--json', 'events', 'replay', 'Task', 't-1', '--app', 'src/app.ts'];
+      const env = { TIDEMARK_URL: server.url, TIDEMARK_TOKEN: token };
+      const output = await expectSuccess(sh(join(appDir, 'node_modules/.bin/tidemark'), replay, appDir, { env }));
+      // JSON Lines on stdout, first; stderr (if any) after it.
+      expect(JSON.parse(output.trim().split('\n')[0] ?? '')).toMatchObject({
+        version: 1,
+        state: { status: 'open', column: 'doing' },
+      });
     });
 
     it('serves a PWA whose page registers a service worker and loads again offline', async () => {
