@@ -25,6 +25,7 @@ import {
   tooLargeCases,
 } from './fuzz-bodies';
 import type { FuzzCase, FuzzContext } from './fuzz-context';
+import { largeValidOrderCases, liveUpgradeCases } from './fuzz-live';
 import { feedCases, streamCases, viewCases } from './fuzz-reads';
 
 /** Every family of hostile requests, weighted towards the cheap and the varied. */
@@ -47,6 +48,8 @@ export function fuzzCaseArb(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     { weight: 3, arbitrary: unknownRouteCases(context) },
     { weight: 4, arbitrary: oddMethodCases(context) },
     { weight: 1, arbitrary: tooLargeCases(context) },
+    { weight: 4, arbitrary: liveUpgradeCases(context) },
+    { weight: 1, arbitrary: largeValidOrderCases(context) },
   ];
   return fc.oneof(...families);
 }

@@ -2,8 +2,11 @@
  * The fuzz suite's wire layer: sends one generated request exactly as
  * described (any method, raw bytes, any headers), retries only what the dev
  * server itself dropped, and checks every answer against CONTRACT.md's
- * blanket promises: no 5xx, every error a contract code, JSON everywhere.
+ * blanket promises: no 5xx, every error a contract code, JSON everywhere,
+ * and every feed page, view page and live frame within its byte bound.
  */
+import { MAX_FEED_PAGE_BYTES, MAX_VIEW_PAGE_BYTES } from '@tidemark/core';
+import { liveFrameProblems, sendUpgrade } from './fuzz-live';
 
 /**
  * Every error code the fuzz suite accepts: CONTRACT.md's codes, then the
@@ -41,6 +44,9 @@ export interface FuzzRequest {
   /** `content-type`; absent means `application/json` when there is a body. `null`: no header. */
   readonly contentType?: string | null;
   readonly body?: string | Uint8Array<ArrayBuffer>;
+  /** Sent as a WebSocket upgrade (see fuzz-live.ts); `protocols` as `Sec-WebSocket-Protocol`. */
+  readonly upgrade?: boolean;
+  readonly protocols?: readonly string[];
   /** The tenant whose feed an accepted command of this request lands in (a valid token), for the feed check. */
   readonly tenant?: string;
   /** What the contract says this particular request must get, where it says so unambiguously. */
@@ -72,6 +78,7 @@ export interface Finding {
  * answering. A retried command is safe: the same `commandId` and body replay.
  */
 export async function send(baseUrl: string, request: FuzzRequest): Promise<FuzzReply> {
+  if (request.upgrade) return sendUpgrade(baseUrl, request);
   const headers: Record<string, string> = {};
   if (request.authorization !== undefined) headers.authorization = request.authorization;
   const contentType = request.contentType === undefined ? 'application/json' : request.contentType;
@@ -131,7 +138,14 @@ export function contractFindings(baseUrl: string, request: FuzzRequest, reply: F
   }
   if (!isApi || request.method === 'HEAD') return findings;
 
+  if (reply.status === 101) {
+    for (const problem of liveFrameProblems(reply)) add('over a byte bound', problem);
+    return findings;
+  }
   if (reply.status >= 200 && reply.status < 300) {
+    const bound = pageBound(pathname);
+    const bytes = Buffer.byteLength(reply.text);
+    if (bound !== undefined && bytes > bound) add('over a byte bound', `a ${pathname} page of ${bytes} bytes`);
     const isMetrics = pathname === '/api/admin/metrics' && reply.contentType.startsWith('text/plain');
     if (!isMetrics && reply.json === undefined) add('2xx not JSON', `${reply.status} ${clip(reply.text)}`);
     if (pathname === '/api/commands/batch') findings.push(...batchFindings(request, reply));
@@ -164,6 +178,12 @@ function batchFindings(request: FuzzRequest, reply: FuzzReply): Finding[] {
     if (code === undefined || !CONTRACT_CODES.has(code)) add(`#${index}: code ${String(code)}`);
   }
   return findings;
+}
+
+/** The byte bound of a feed page or a view listing (not a row: one row is bounded by the body limit). */
+function pageBound(pathname: string): number | undefined {
+  if (pathname === '/api/events') return MAX_FEED_PAGE_BYTES;
+  return /^\/api\/views\/[^/]+\/?$/.test(pathname) ? MAX_VIEW_PAGE_BYTES : undefined;
 }
 
 /** `{error: {code, message}}` of a body, when it has that shape. */

@@ -3,6 +3,7 @@
  * "Operations"): paging the feed, reading views, admin calls, live sockets and
  * bounded polling. Like `client.ts`, written as a third-party client would.
  */
+import type { IncomingMessage } from 'node:http';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { Api, Reply, WireEvent } from './client';
@@ -232,13 +233,21 @@ export interface LiveOptions {
  */
 export class LiveSocket {
   readonly frames: LiveFrame[] = [];
+  /** The size in bytes of each frame as it came over the wire. */
+  readonly frameBytes: number[] = [];
+  /** Resolves with the close code and reason once the server (or `close`) ends the socket. */
+  readonly closed: Promise<{ readonly code: number; readonly reason: string }>;
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
+    socket.on('message', (data: Buffer) => {
+      this.frameBytes.push(data.byteLength);
       this.frames.push(JSON.parse(String(data)) as LiveFrame);
       for (const listener of this.listeners) listener();
     });
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+    );
   }
 
   static async open(baseUrl: string, options: LiveOptions): Promise<LiveSocket> {
@@ -296,12 +305,7 @@ export async function refusedUpgrade(
       socket.once('open', () => reject(new Error('the upgrade was accepted')));
       socket.once('error', (error) => reject(error));
       socket.once('unexpected-response', (_request, response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        response.on('end', () => {
+        void textOf(response).then((text) => {
           let body: { error?: { code?: string } } = {};
           try {
             body = JSON.parse(text) as typeof body;
@@ -315,6 +319,18 @@ export async function refusedUpgrade(
   } finally {
     socket.terminate();
   }
+}
+
+/** The whole body of a refused upgrade's answer, as text. */
+export function textOf(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    response.on('end', () => resolve(text));
+  });
 }
 
 function openSocket(baseUrl: string, options: LiveOptions): WebSocket {

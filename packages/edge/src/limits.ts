@@ -24,8 +24,24 @@ export const DEFAULT_FEED_PAGE = 500;
 /** CONTRACT.md: a larger `limit` is treated as this. ~1 KiB an event keeps a page near 1 MiB. */
 export const MAX_FEED_PAGE = 1000;
 
-/** Events a live socket gets in one frame while it catches up; well under the 1 MiB frame limit. */
+/** Events a live socket gets in one frame while it catches up; bytes are bounded by MAX_LIVE_FRAME_BYTES (core). */
 export const LIVE_FRAME_EVENTS = 200;
+
+/**
+ * Bytes kept back from a page's byte bound for what wraps its items: the
+ * `cursor`, `hasMore` or `next`, brackets and commas are counted apart.
+ */
+export const PAGE_ENVELOPE_BYTES = 1024;
+
+/**
+ * Bytes of last good view answers the Worker keeps per isolate to serve when a
+ * projection fails. An isolate has 128 MB, shared by every tenant it serves;
+ * one view page can be MAX_VIEW_PAGE_BYTES (core), so this holds several.
+ */
+export const STALE_CACHE_BYTES = 8 * 1024 * 1024;
+
+/** WebSocket close code of a live socket whose token expired; the client reconnects with a fresh token. */
+export const TOKEN_EXPIRED_CLOSE = { code: 4401, reason: 'token_expired' } as const;
 
 /** CONTRACT.md: `waitFor` holds an answer at most this long, then `504 consistency_timeout`. */
 export const WAIT_FOR_TIMEOUT_MS = 5000;
@@ -40,7 +56,7 @@ export const HANDOFF_TIMEOUT_MS = 2000;
 export const OUTBOX_RETRY_MS = 1000;
 export const OUTBOX_RETRY_MAX_MS = 60_000;
 
-/** Events a projection reads from the feed and applies in one transaction. */
+/** Events a projection reads from the feed and applies in one transaction; bytes are bounded by MAX_FEED_PAGE_BYTES (core). */
 export const PROJECTION_PAGE = 500;
 
 /**

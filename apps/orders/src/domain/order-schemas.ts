@@ -21,9 +21,29 @@ export const OrderItem = z.object({
 });
 export type OrderItem = z.output<typeof OrderItem>;
 
-/** A free-form address line, or a structured address of short fields. */
-export const ShippingAddress = z.union([text(1000), z.record(z.string().max(64), z.string().max(1000))]);
+/**
+ * A structured address: at most this many fields. Every order event and the
+ * orders view carry the address, so an unbounded one let any member fill the
+ * feed with events near the body limit.
+ */
+export const MAX_ADDRESS_FIELDS = 16;
+
+/** A free-form address line, or a structured address of a few short fields. */
+export const ShippingAddress = z.union([
+  text(1000),
+  z
+    .record(z.string().min(1).max(64), z.string().max(200))
+    .refine((fields) => Object.keys(fields).length <= MAX_ADDRESS_FIELDS, {
+      message: `an address has at most ${MAX_ADDRESS_FIELDS} fields`,
+    }),
+]);
 export type ShippingAddress = z.output<typeof ShippingAddress>;
+
+/**
+ * An address as events already stored may hold it: written before the bounds
+ * above, and still to be read.
+ */
+const StoredShippingAddress = z.union([z.string(), z.record(z.string(), z.string())]);
 
 export const OrderStatus = z.enum(['PENDING', 'PAID', 'SHIPPED', 'CANCELLED']);
 export type OrderStatus = z.output<typeof OrderStatus>;
@@ -47,7 +67,7 @@ export const OrderCreated = z.object({
   totalAmount: z.number(),
   currency: Currency,
   status: z.literal('PENDING'),
-  shippingAddress: ShippingAddress.nullable(),
+  shippingAddress: StoredShippingAddress.nullable(),
 });
 export const OrderPaid = z.object({ amount: z.number() });
 export const OrderShipped = z.object({});

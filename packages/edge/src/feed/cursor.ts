@@ -18,11 +18,20 @@ export function encodeCursor(cursor: Cursor): string {
   return btoa(json).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
+/**
+ * True for text that could be a cursor: base64url, at most 512 characters.
+ * Checked before a cursor goes anywhere else (a header, a log), so control
+ * characters never do.
+ */
+export function isCursorText(text: string): boolean {
+  return /^[A-Za-z0-9_-]{1,512}$/.test(text);
+}
+
 /** Reads a cursor of this feed (epoch and shard count), or throws `invalid_cursor`. */
 export function decodeCursor(text: string, epoch: string, shards = 1): Cursor {
   let parsed: unknown;
   try {
-    if (!/^[A-Za-z0-9_-]{1,512}$/.test(text)) throw new Error('charset');
+    if (!isCursorText(text)) throw new Error('charset');
     parsed = JSON.parse(atob(text.replaceAll('-', '+').replaceAll('_', '/')));
   } catch {
     throw invalidCursor();
@@ -33,6 +42,6 @@ export function decodeCursor(text: string, epoch: string, shards = 1): Cursor {
   return { epoch, positions: p as number[] };
 }
 
-function invalidCursor(): TidemarkError {
+export function invalidCursor(): TidemarkError {
   return new TidemarkError('invalid_cursor', 'the cursor was not issued by this feed');
 }

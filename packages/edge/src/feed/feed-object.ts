@@ -9,10 +9,26 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type Access, type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import {
+  type Access,
+  type App,
+  type ErrorBody,
+  type EventEnvelope,
+  MAX_FEED_PAGE_BYTES,
+  MAX_LIVE_FRAME_BYTES,
+  TidemarkError,
+} from '@tidemark/core';
+import { jsonBytes, takeWithin } from '../byte-budget';
 import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
-import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
+import {
+  LIVE_FRAME_EVENTS,
+  MAX_LIVE_SOCKETS_PER_TENANT,
+  OUTBOX_RETRY_MAX_MS,
+  OUTBOX_RETRY_MS,
+  PAGE_ENVELOPE_BYTES,
+  TOKEN_EXPIRED_CLOSE,
+} from '../limits';
 import { projectionStub } from '../projection/projection-stub';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { FeedFaults, FeedPage, FeedRpc, RawFeedPage } from './feed-rpc';
@@ -21,11 +37,18 @@ import { FeedStore, type PositionedEvent, streamKey } from './feed-store';
 /** Headers the Worker sets when it forwards a live socket request; clients never reach the object directly. */
 export const LIVE_ACCESS_HEADER = 'x-tidemark-access';
 export const LIVE_AFTER_HEADER = 'x-tidemark-after';
+/** When the caller's token expires, in milliseconds since the epoch: the socket is closed then. */
+export const LIVE_EXPIRES_HEADER = 'x-tidemark-expires';
 
 interface SocketState {
   readonly access: Access;
   position: number;
+  /** The token's expiry in milliseconds since the epoch; roles are the token's, so they end with it. */
+  readonly expiresAt: number;
 }
+
+/** An event in a list: its JSON and the comma before the next. */
+const listedBytes = (row: PositionedEvent): number => jsonBytes(row.event) + 1;
 
 interface Waiter {
   readonly version: number;
@@ -70,19 +93,25 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
         if (error instanceof TidemarkError) return { error: error.toBody() };
         throw error;
       }
-      const rows = this.#store.read(after, limit + 1);
-      const events = rows.slice(0, limit);
-      const last = events.at(-1)?.position ?? after;
-      return {
-        events: events.map((row) => this.#withCursor(row)),
-        cursor: this.cursorAt(last),
-        hasMore: rows.length > limit,
-      };
+      const page = takeWithin(
+        this.#eventsAfter(after, limit + 1, (row) => this.#withCursor(row)),
+        limit,
+        MAX_FEED_PAGE_BYTES - PAGE_ENVELOPE_BYTES,
+        listedBytes,
+      );
+      const last = page.items.at(-1)?.position ?? after;
+      return { events: page.items.map((row) => row.event), cursor: this.cursorAt(last), hasMore: page.more };
     }
 
+    /** Bounded by bytes too, so a projection's rebuild moves on whatever the size of the events. */
     readRaw(after: number, limit: number): RawFeedPage {
-      const events = this.#store.read(after, limit).map((row) => ({ ...row, event: app.upcast(row.event) }));
-      return { epoch: this.#epoch, events, head: this.#store.head() };
+      const page = takeWithin(
+        this.#eventsAfter(after, limit, (row) => app.upcast(row.event)),
+        limit,
+        MAX_FEED_PAGE_BYTES - PAGE_ENVELOPE_BYTES,
+        listedBytes,
+      );
+      return { epoch: this.#epoch, events: page.items, head: this.#store.head() };
     }
 
     waitForEvent(aggregate: string, aggregateId: string, version: number, timeoutMs: number): Promise<number | null> {
@@ -149,10 +178,18 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
           error instanceof TidemarkError ? error.toBody() : { code: 'invalid_cursor', message: 'bad cursor' };
         return Response.json({ error: body }, { status: 400 });
       }
+      const expiresAt = Number(request.headers.get(LIVE_EXPIRES_HEADER));
+      if (!Number.isSafeInteger(expiresAt)) {
+        return Response.json(
+          { error: { code: 'invalid_request', message: 'expected the token expiry' } },
+          { status: 400 },
+        );
+      }
       const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
       this.ctx.acceptWebSocket(server);
-      const state: SocketState = { access, position };
+      const state: SocketState = { access, position, expiresAt };
       this.#sendBacklog(server, state);
+      await this.#armExpiryAlarm();
       const protocol = request.headers.get('sec-websocket-protocol');
       const headers = protocol?.split(',').some((p) => p.trim() === 'tidemark')
         ? { 'sec-websocket-protocol': 'tidemark' }
@@ -166,11 +203,23 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
     }
 
     override webSocketClose(socket: WebSocket, code: number): void {
-      socket.close(code === 1005 ? 1000 : code, 'closing');
+      try {
+        socket.close(code === 1005 ? 1000 : code, 'closing');
+      } catch {
+        // Closed from this side already (an expired token): nothing to answer.
+      }
     }
 
-    /** Back-stop for nudges that failed: nudge every projection again until all answer. */
+    /**
+     * Two jobs: closing sockets whose token expired, and the back-stop for
+     * nudges that failed (nudge every projection again until all answer). A
+     * nudge when only a token expired is harmless: projections at the head do nothing.
+     */
     override async alarm(): Promise<void> {
+      for (const socket of this.ctx.getWebSockets()) {
+        const state = socket.deserializeAttachment() as SocketState | null;
+        if (state !== null) this.#closeIfExpired(socket, state);
+      }
       const failed = await this.#nudgeProjections();
       if (failed) {
         const attempt = Number(this.#store.meta('nudge_attempt') ?? '0') + 1;
@@ -179,6 +228,8 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
       } else {
         this.#store.setMeta('nudge_attempt', '0');
       }
+      // After the nudge's own alarm, so that the earlier of the two stays set.
+      await this.#armExpiryAlarm();
     }
 
     #afterAppend(appended: readonly PositionedEvent[]): void {
@@ -200,22 +251,67 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
       });
     }
 
-    /** Sends every event after the socket's position, in frames, and remembers how far it got. */
+    /**
+     * Sends every event after the socket's position, in frames bounded by
+     * count and bytes, and remembers how far it got. Nothing goes to a socket
+     * whose token has expired: it is closed instead.
+     */
     #sendBacklog(socket: WebSocket, state: SocketState): void {
+      if (this.#closeIfExpired(socket, state)) return;
       try {
         for (;;) {
-          const rows = this.#store.read(state.position, LIVE_FRAME_EVENTS);
-          const last = rows.at(-1);
+          const frame = takeWithin(
+            this.#eventsAfter(state.position, LIVE_FRAME_EVENTS + 1, (row) =>
+              app.readEvent(state.access, this.#withCursor(row)),
+            ),
+            LIVE_FRAME_EVENTS,
+            MAX_LIVE_FRAME_BYTES - PAGE_ENVELOPE_BYTES,
+            listedBytes,
+          );
+          const last = frame.items.at(-1);
           if (last === undefined) break;
-          const events = rows.map((row) => app.readEvent(state.access, this.#withCursor(row)));
+          const events = frame.items.map((row) => row.event);
           socket.send(JSON.stringify({ events, cursor: this.cursorAt(last.position) }));
           state.position = last.position;
-          if (rows.length < LIVE_FRAME_EVENTS) break;
+          if (!frame.more) break;
         }
         socket.serializeAttachment(state);
       } catch {
         // A socket that closed meanwhile: nothing to deliver to.
       }
+    }
+
+    /** Closes the socket with 4401 `token_expired` once its token has expired; true if it did. */
+    #closeIfExpired(socket: WebSocket, state: SocketState): boolean {
+      if (Date.now() < state.expiresAt) return false;
+      try {
+        socket.close(TOKEN_EXPIRED_CLOSE.code, TOKEN_EXPIRED_CLOSE.reason);
+      } catch {
+        // Closed already.
+      }
+      return true;
+    }
+
+    /** Sets the alarm for the next token expiry among open sockets, unless it is set earlier already. */
+    async #armExpiryAlarm(): Promise<void> {
+      const now = Date.now();
+      let next = Number.POSITIVE_INFINITY;
+      for (const socket of this.ctx.getWebSockets()) {
+        const state = socket.deserializeAttachment() as SocketState | null;
+        if (state !== null && state.expiresAt > now) next = Math.min(next, state.expiresAt);
+      }
+      if (next === Number.POSITIVE_INFINITY) return;
+      const current = await this.ctx.storage.getAlarm();
+      if (current === null || next < current) await this.ctx.storage.setAlarm(next);
+    }
+
+    /** Events after `after`, at most `limit`, each as `shape` makes it for the caller, read lazily. */
+    *#eventsAfter(
+      after: number,
+      limit: number,
+      shape: (row: PositionedEvent) => EventEnvelope,
+    ): Generator<PositionedEvent> {
+      for (const row of this.#store.read(after, limit)) yield { position: row.position, event: shape(row) };
     }
 
     /** Returns true when some projection could not be reached. */

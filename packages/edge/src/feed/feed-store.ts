@@ -113,16 +113,18 @@ export class FeedStore {
     return this.#sql.exec<{ head: number | null }>('SELECT MAX(position) AS head FROM feed').one().head ?? 0;
   }
 
-  /** Up to `limit` events after `after`, in position order. */
-  read(after: number, limit: number): PositionedEvent[] {
-    return this.#sql
-      .exec<{ position: number; event: string }>(
-        'SELECT position, event FROM feed WHERE position > ? ORDER BY position LIMIT ?',
-        after,
-        limit,
-      )
-      .toArray()
-      .map((row) => ({ position: row.position, event: JSON.parse(row.event) as EventEnvelope }));
+  /**
+   * Events after `after`, in position order, at most `limit`, read lazily:
+   * stop iterating and the rest is never read, so a caller bounding a page by
+   * bytes holds no more than that page.
+   */
+  *read(after: number, limit: number): Generator<PositionedEvent> {
+    const rows = this.#sql.exec<{ position: number; event: string }>(
+      'SELECT position, event FROM feed WHERE position > ? ORDER BY position LIMIT ?',
+      after,
+      limit,
+    );
+    for (const row of rows) yield { position: row.position, event: JSON.parse(row.event) as EventEnvelope };
   }
 }
 

@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import type { EventEnvelope } from '@tidemark/core';
-import { defineApp } from '@tidemark/core';
+import { defineApp, MAX_FEED_PAGE_BYTES } from '@tidemark/core';
 import { describe, expect, it } from 'vitest';
 import { CounterV1, fixtureApp } from '../../test/fixture-app';
 import { createAggregateObject } from '../aggregate/aggregate-object';
@@ -131,5 +131,52 @@ describe('feed hand-off', () => {
     const feed = (await feedStub(env, tenant).readRaw(0, 10)).events.map((row) => row.event);
     expect(feed.map((e) => e.schemaVersion)).toEqual([2, 2, 2, 2]);
     expect(feed[0]?.payload).toEqual({ by: 1, note: '(before notes)' });
+  });
+});
+
+describe('pages bounded by bytes', () => {
+  /** Sixteen events of ~200 KB: 3.2 MB, over MAX_FEED_PAGE_BYTES whatever the count limit. */
+  async function bigFeed(tenant: string) {
+    const feed = feedStub(env, tenant);
+    const note = 'x'.repeat(200_000);
+    for (let index = 0; index < 16; index++) {
+      const event: EventEnvelope = {
+        id: `big-${index}`,
+        aggregate: 'Counter',
+        aggregateId: `c${index}`,
+        version: 1,
+        type: 'Added',
+        schemaVersion: 2,
+        payload: { by: 1, note },
+        meta: { commandId: `big-${index}`, actor: 'tester', at: new Date().toISOString() },
+      };
+      await feed.append(tenant, [event]);
+    }
+    return feed;
+  }
+
+  it('a projection reads pages within MAX_FEED_PAGE_BYTES, and paging by position reaches every event', async () => {
+    const feed = await bigFeed(`big-raw-${crypto.randomUUID()}`);
+    const first = await feed.readRaw(0, 500);
+    expect(first.events.length).toBeGreaterThan(0);
+    expect(first.events.length).toBeLessThan(16);
+    expect(JSON.stringify(first.events).length).toBeLessThanOrEqual(MAX_FEED_PAGE_BYTES);
+    const seen: string[] = [];
+    for (let after = 0, pages = 0; pages < 20; pages++) {
+      const page = await feed.readRaw(after, 500);
+      const last = page.events.at(-1);
+      if (last === undefined) break;
+      seen.push(...page.events.map((row) => row.event.id));
+      after = last.position;
+    }
+    expect(seen).toEqual(Array.from({ length: 16 }, (_, index) => `big-${index}`));
+  });
+
+  it('a client page at limit 1000 is within MAX_FEED_PAGE_BYTES and says hasMore', async () => {
+    const feed = await bigFeed(`big-page-${crypto.randomUUID()}`);
+    const page = await feed.page(undefined, 1000);
+    if ('error' in page) throw new Error(page.error.message);
+    expect(page.hasMore).toBe(true);
+    expect(JSON.stringify(page).length).toBeLessThanOrEqual(MAX_FEED_PAGE_BYTES);
   });
 });

@@ -48,7 +48,12 @@ export function adminRoutes(app: App) {
     const lists = await Promise.all(
       [...app.projections.keys()].map((name) => projectionStub(c.env, tenant, name).deadLetters()),
     );
-    const deadLetters = lists.flat().map((letter) => ({ ...letter, id: `${letter.projection}:${letter.id}` }));
+    // A dead letter holds an event: it is read through the same per-event hook as the feed.
+    const deadLetters = lists.flat().map((letter) => ({
+      ...letter,
+      id: `${letter.projection}:${letter.id}`,
+      event: app.readEvent(c.var.access, letter.event),
+    }));
     return c.json({ deadLetters });
   });
 

@@ -1,7 +1,7 @@
 import { hasErrorCode } from '@tidemark/core';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authenticate, CLOCK_SKEW_SECONDS } from './auth';
+import { authenticate, CLOCK_SKEW_SECONDS, verifyBearer } from './auth';
 
 const SECRET = 'test-secret';
 const HMAC = { JWT_SECRET: SECRET };
@@ -85,8 +85,22 @@ describe('authenticate with an HS256 secret', () => {
     }
   });
 
-  it('is a server fault, not a client one, when no key is configured', async () => {
-    await expect(authenticate('Bearer x', {})).rejects.toMatchObject({ code: 'internal' });
+  it('is 503 unavailable with a clear message, not a 500, when no key is configured', async () => {
+    await expect(authenticate('Bearer x', {})).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/JWT_SECRET.*JWKS/),
+    });
+  });
+
+  it('takes one canonical form: a token with padding or a trailing dot is refused', async () => {
+    const token = await hs256(good());
+    expect(await outcome(`Bearer ${token}`)).toBe('accepted');
+    for (const suffix of ['=', '==', '.']) expect(await outcome(`Bearer ${token}${suffix}`)).toBe('unauthorized');
+  });
+
+  it('says when the token expires, for sockets that outlive the request', async () => {
+    const exp = now() + 120;
+    expect((await verifyBearer(`Bearer ${await hs256({ ...good(), exp })}`, HMAC)).expiresAt).toBe(exp);
   });
 });
 

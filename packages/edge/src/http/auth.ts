@@ -1,5 +1,5 @@
 /**
- * Bearer-token authentication (CONTRACT.md "Identity"). Two kinds of keys:
+ * Bearer-token authentication (docs/api.md, "Identity"). Two kinds of keys:
  *
  * - an HS256 secret (`JWT_SECRET`), for simple deployments and development;
  * - a JWKS of ES256/RS256 public keys (`JWKS_URL`, fetched and cached, or an
@@ -42,12 +42,28 @@ const localKeySets = new Map<string, JWTVerifyGetKey>();
  * @example const access = await authenticate(c.req.header('authorization'), c.env);
  */
 export async function authenticate(header: string | undefined, env: Partial<TidemarkEnv>): Promise<Access> {
+  return (await verifyBearer(header, env)).access;
+}
+
+/**
+ * {@link authenticate}, with the token's `exp` (seconds since the epoch): a
+ * live socket outlives the request that opened it and must end with its token.
+ */
+export async function verifyBearer(
+  header: string | undefined,
+  env: Partial<TidemarkEnv>,
+): Promise<{ access: Access; expiresAt: number }> {
   const keySet = jwksOf(env);
   const secret = env.JWT_SECRET;
   if (keySet === undefined && (secret === undefined || secret === '')) {
-    throw new TidemarkError('internal', 'no JWT_SECRET, JWKS or JWKS_URL is configured');
+    // A deployment fault, not the caller's: 503 until a key is configured.
+    throw new TidemarkError(
+      'unavailable',
+      'authentication is not configured on this server: set JWT_SECRET, JWKS or JWKS_URL',
+    );
   }
-  const match = /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header ?? '');
+  // Base64url without padding (RFC 7515 compact form): one canonical text per token.
+  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header ?? '');
   if (match?.[1] === undefined) throw unauthorized('a bearer token is required');
   const token = match[1];
 
@@ -73,7 +89,8 @@ export async function authenticate(header: string | undefined, env: Partial<Tide
   }
   const parsed = ClaimsSchema.safeParse(claims);
   if (!parsed.success) throw unauthorized('the token lacks a valid sub, tenant or exp claim');
-  return { actor: parsed.data.sub, tenant: parsed.data.tenant, roles: parsed.data.roles ?? [] };
+  const { sub, tenant, roles, exp } = parsed.data;
+  return { access: { actor: sub, tenant, roles: roles ?? [] }, expiresAt: exp };
 }
 
 /**

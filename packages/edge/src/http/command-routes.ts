@@ -5,7 +5,8 @@ import { type App, MAX_BATCH_BYTES, MAX_COMMAND_BYTES, parseBatchEnvelope } from
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { EdgeContext } from './edge-context';
-import { readJsonBody } from './json-body';
+import { readJsonBody, readJsonText } from './json-body';
+import { arrayEntryBytes } from './json-spans';
 import { runCommand, type WireAnswer } from './run-command';
 
 export function commandRoutes(app: App) {
@@ -18,10 +19,15 @@ export function commandRoutes(app: App) {
   });
 
   routes.post('/batch', async (c) => {
-    const commands = parseBatchEnvelope(await readJsonBody(c.req.raw, MAX_BATCH_BYTES));
-    const results = await runInStreamOrder(commands, (json) =>
-      // Each entry answers what POST /api/commands would, the per-command size limit included.
-      byteLength(json) > MAX_COMMAND_BYTES ? Promise.resolve(tooLarge()) : runCommand(app, c.env, c.var.access, json),
+    const { text, value } = await readJsonText(c.req.raw, MAX_BATCH_BYTES);
+    const commands = parseBatchEnvelope(value);
+    // Each entry answers what POST /api/commands would, the per-command size limit included,
+    // measured as that route measures it: on the bytes sent.
+    const sizes = arrayEntryBytes(text, 'commands');
+    const results = await runInStreamOrder(commands, (json, index) =>
+      (sizes[index] ?? 0) > MAX_COMMAND_BYTES
+        ? Promise.resolve(tooLarge())
+        : runCommand(app, c.env, c.var.access, json),
     );
     return c.json({ results: results.map((answer) => ({ ...answer.body, httpStatus: answer.httpStatus })) });
   });
@@ -31,11 +37,11 @@ export function commandRoutes(app: App) {
 
 /**
  * Runs commands on different streams concurrently and commands on the same
- * stream one after another, in the order given (CONTRACT.md, batch).
+ * stream one after another, in the order given (docs/api.md, batch).
  */
 async function runInStreamOrder(
   commands: readonly unknown[],
-  run: (json: unknown) => Promise<WireAnswer>,
+  run: (json: unknown, index: number) => Promise<WireAnswer>,
 ): Promise<WireAnswer[]> {
   const results: WireAnswer[] = new Array(commands.length);
   const lanes = new Map<string, number[]>();
@@ -45,14 +51,10 @@ async function runInStreamOrder(
   });
   await Promise.all(
     [...lanes.values()].map(async (indexes) => {
-      for (const index of indexes) results[index] = await run(commands[index]);
+      for (const index of indexes) results[index] = await run(commands[index], index);
     }),
   );
   return results;
-}
-
-function byteLength(json: unknown): number {
-  return new TextEncoder().encode(JSON.stringify(json)).byteLength;
 }
 
 function tooLarge(): WireAnswer {

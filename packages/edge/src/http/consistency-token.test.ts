@@ -1,6 +1,6 @@
 import { hasErrorCode } from '@tidemark/core';
 import { describe, expect, it } from 'vitest';
-import { issueToken, readToken } from './consistency-token';
+import { equalInConstantTime, issueToken, readToken } from './consistency-token';
 
 const target = { aggregate: 'Order', aggregateId: 'o-1', version: 7 };
 
@@ -33,5 +33,13 @@ describe('consistency tokens', () => {
     for (const junk of ['', 'v1', 'v1..', 'v2.a.b', `${token}.x`, 'v1.!!!.???']) {
       expect(await codeOf(readToken('s3cret', 'acme', junk))).toBe('invalid_request');
     }
+  });
+});
+
+describe('equalInConstantTime', () => {
+  it('compares every character whatever the first difference, and lengths', () => {
+    expect(equalInConstantTime('abc', 'abc')).toBe(true);
+    expect(equalInConstantTime('', '')).toBe(true);
+    for (const other of ['abd', 'xbc', 'ab', 'abcd', '']) expect(equalInConstantTime('abc', other)).toBe(false);
   });
 });

@@ -37,7 +37,10 @@ function keyFor(secret: string): Promise<CryptoKey> {
 /** The key that signs consistency tokens: TOKEN_SECRET, else JWT_SECRET. */
 export function tokenSecret(env: { readonly TOKEN_SECRET?: string; readonly JWT_SECRET?: string }): string {
   const secret = env.TOKEN_SECRET || env.JWT_SECRET;
-  if (!secret) throw new TidemarkError('internal', 'no TOKEN_SECRET or JWT_SECRET is configured');
+  if (!secret) {
+    // A deployment fault, not the caller's: 503 until a key is configured.
+    throw new TidemarkError('unavailable', 'consistency tokens are not configured: set TOKEN_SECRET or JWT_SECRET');
+  }
   return secret;
 }
 
@@ -54,7 +57,7 @@ export async function issueToken(secret: string, tenant: string, target: TokenTa
 export async function readToken(secret: string, tenant: string, token: string): Promise<TokenTarget> {
   const [prefix, body, signature, ...rest] = token.split('.');
   if (prefix !== TOKEN_PREFIX || body === undefined || signature === undefined || rest.length > 0) throw invalid();
-  if ((await sign(secret, tenant, body)) !== signature) throw invalid();
+  if (!equalInConstantTime(await sign(secret, tenant, body), signature)) throw invalid();
   try {
     const [aggregate, aggregateId, version] = JSON.parse(new TextDecoder().decode(fromBase64Url(body)));
     return { aggregate, aggregateId, version };
@@ -66,6 +69,20 @@ export async function readToken(secret: string, tenant: string, token: string): 
 async function sign(secret: string, tenant: string, body: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', await keyFor(secret), new TextEncoder().encode(`${tenant}\n${body}`));
   return toBase64Url(new Uint8Array(mac).slice(0, SIGNATURE_BYTES));
+}
+
+/**
+ * String equality whose time does not depend on where the strings first
+ * differ, so the time of a refusal does not tell a forger how many leading
+ * characters of a signature were right.
+ */
+export function equalInConstantTime(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let index = 0; index < a.length; index++) {
+    // Past the end of `b`, charCodeAt is NaN, which a bitwise operator reads as 0.
+    difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
+  }
+  return difference === 0;
 }
 
 function invalid(): TidemarkError {

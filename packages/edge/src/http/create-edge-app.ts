@@ -7,7 +7,7 @@ import type { App } from '@tidemark/core';
 import { Hono } from 'hono';
 import { flushMetrics } from '../metrics/recorder';
 import { adminRoutes } from './admin-routes';
-import { authenticate, bearerFromProtocols } from './auth';
+import { bearerFromProtocols, verifyBearer } from './auth';
 import { commandRoutes } from './command-routes';
 import { devTokenRoute } from './dev-token-route';
 import type { EdgeContext } from './edge-context';
@@ -29,8 +29,9 @@ export function createEdgeApp(app: App) {
 
   api.use('/api/*', async (c, next) => {
     const header = c.req.header('authorization') ?? bearerFromProtocols(c.req.header('sec-websocket-protocol'));
-    const access = await authenticate(header, c.env);
+    const { access, expiresAt } = await verifyBearer(header, c.env);
     c.set('access', access);
+    c.set('tokenExpiresAt', expiresAt);
     await next();
     // Sent after the answer, at most about once a second per isolate and tenant.
     c.executionCtx.waitUntil(flushMetrics(c.env, access.tenant));

@@ -4,5 +4,6 @@ import type { TidemarkEnv } from '../env';
 
 export interface EdgeContext {
   Bindings: TidemarkEnv;
-  Variables: { access: Access };
+  /** `tokenExpiresAt`: the bearer token's `exp`, seconds since the epoch. */
+  Variables: { access: Access; tokenExpiresAt: number };
 }

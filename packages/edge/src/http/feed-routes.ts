@@ -4,7 +4,8 @@
  */
 import { type App, TidemarkError } from '@tidemark/core';
 import { Hono } from 'hono';
-import { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER } from '../feed/feed-object';
+import { invalidCursor, isCursorText } from '../feed/cursor';
+import { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER, LIVE_EXPIRES_HEADER } from '../feed/feed-object';
 import { feedStub } from '../feed/feed-stub';
 import { DEFAULT_FEED_PAGE, MAX_FEED_PAGE } from '../limits';
 import { recordDuration } from '../metrics/recorder';
@@ -12,6 +13,9 @@ import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
 import { parseLimit } from './query-params';
 import { waitForToken } from './wait-for';
+
+/** The latest time a Date can hold: a token whose `exp` is past it expires then (an alarm needs a Date). */
+const LATEST_DATE_MS = 8.64e15;
 
 export function feedRoutes(app: App) {
   const routes = new Hono<EdgeContext>();
@@ -41,8 +45,15 @@ export function feedRoutes(app: App) {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       fail('invalid_request', 'this route upgrades to a WebSocket (send Upgrade: websocket)');
     }
-    const headers = new Headers({ upgrade: 'websocket', [LIVE_ACCESS_HEADER]: JSON.stringify(c.var.access) });
-    headers.set(LIVE_AFTER_HEADER, c.req.query('after') ?? '');
+    // Checked here, before it goes into a header: a CR, LF or NUL would make `headers.set` throw.
+    const after = c.req.query('after') ?? '';
+    if (after !== '' && !isCursorText(after)) throw invalidCursor();
+    const headers = new Headers({
+      upgrade: 'websocket',
+      [LIVE_ACCESS_HEADER]: JSON.stringify(c.var.access),
+      [LIVE_AFTER_HEADER]: after,
+      [LIVE_EXPIRES_HEADER]: String(Math.min(Math.floor(c.var.tokenExpiresAt * 1000), LATEST_DATE_MS)),
+    });
     const protocol = c.req.header('sec-websocket-protocol');
     if (protocol !== undefined) headers.set('sec-websocket-protocol', protocol);
     // A fresh request: nothing the client sent besides these reaches the feed object.

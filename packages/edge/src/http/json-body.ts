@@ -18,6 +18,11 @@ const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
  * @example const body = await readJsonBody(c.req.raw, MAX_COMMAND_BYTES);
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  return (await readJsonText(request, maxBytes)).value;
+}
+
+/** {@link readJsonBody}, with the text as sent: limits on parts of a body count the bytes sent. */
+export async function readJsonText(request: Request, maxBytes: number): Promise<{ text: string; value: unknown }> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) tooLarge(maxBytes);
   const text = await readText(request, maxBytes);
@@ -29,7 +34,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const problem = payloadShapeProblem(value);
   if (problem !== undefined) fail('invalid_request', `the body is refused: ${problem}`);
-  return value;
+  return { text, value };
 }
 
 async function readText(request: Request, maxBytes: number): Promise<string> {

@@ -10,12 +10,20 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type AnyProjection, type App, applyEvents, type Tables, TidemarkError } from '@tidemark/core';
+import {
+  type AnyProjection,
+  type App,
+  applyEvents,
+  MAX_VIEW_PAGE_BYTES,
+  type Tables,
+  TidemarkError,
+} from '@tidemark/core';
+import { takeWithin } from '../byte-budget';
 import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
 import { feedStub } from '../feed/feed-stub';
-import { OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS, PROJECTION_PAGE } from '../limits';
+import { OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS, PAGE_ENVELOPE_BYTES, PROJECTION_PAGE } from '../limits';
 import type {
   DeadLetterInfo,
   ProjectionRef,
@@ -66,9 +74,15 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
     async list(ref: ProjectionRef, table: string, after: string | undefined, limit: number): Promise<ViewPage> {
       const store = this.#init(ref);
       this.#catchUpNowAndThen();
-      const rows = store.list(this.#active(), table, after, limit + 1);
-      const items = rows.slice(0, limit);
-      const next = rows.length > limit ? (items.at(-1)?.key ?? null) : null;
+      // Bounded by bytes too (a page may hold fewer than `limit`; `next` says where to go on).
+      const page = takeWithin(
+        store.list(this.#active(), table, after, limit + 1),
+        limit,
+        MAX_VIEW_PAGE_BYTES - PAGE_ENVELOPE_BYTES,
+        (row) => row.bytes,
+      );
+      const items = page.items.map(({ key, value }) => ({ key, value }));
+      const next = page.more ? (items.at(-1)?.key ?? null) : null;
       return { items, next, position: this.#cursor() };
     }
 

@@ -88,18 +88,28 @@ export class ProjectionStore {
     return row === undefined ? undefined : JSON.parse(row.value);
   }
 
-  /** Rows of a table in key order after `after`, at most `limit`. */
-  list(gen: number, table: string, after: string | undefined, limit: number): { key: string; value: unknown }[] {
-    return this.#sql
-      .exec<{ key: string; value: string }>(
-        'SELECT key, value FROM rows WHERE gen = ? AND tbl = ? AND key > ? ORDER BY key LIMIT ?',
-        gen,
-        table,
-        after ?? '',
-        limit,
-      )
-      .toArray()
-      .map((row) => ({ key: row.key, value: JSON.parse(row.value) }));
+  /**
+   * Rows of a table in key order after `after`, at most `limit`, each with
+   * the size of its `{"key","value"}` JSON, read lazily: stop iterating and
+   * the rest is never read, so a page bounded by bytes holds no more.
+   */
+  *list(
+    gen: number,
+    table: string,
+    after: string | undefined,
+    limit: number,
+  ): Generator<{ key: string; value: unknown; bytes: number }> {
+    const rows = this.#sql.exec<{ key: string; value: string; bytes: number }>(
+      `SELECT key, value, length(CAST(value AS BLOB)) AS bytes FROM rows
+       WHERE gen = ? AND tbl = ? AND key > ? ORDER BY key LIMIT ?`,
+      gen,
+      table,
+      after ?? '',
+      limit,
+    );
+    // Keys are names (ASCII); `{"key":"","value":}` and a comma are 20 bytes.
+    for (const row of rows)
+      yield { key: row.key, value: JSON.parse(row.value), bytes: row.bytes + row.key.length + 20 };
   }
 
   /** Writes a page's changes; call inside the transaction that also moves the checkpoint. */

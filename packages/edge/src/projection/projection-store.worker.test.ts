@@ -16,7 +16,8 @@ describe('ProjectionStore: the read-model contract', () => {
         await contractCase.run({
           reader: store.reader(GEN),
           write: async (changes) => state.storage.transactionSync(() => store.write(GEN, changes)),
-          list: async (table, after, limit) => store.list(GEN, table, after, limit),
+          list: async (table, after, limit) =>
+            [...store.list(GEN, table, after, limit)].map(({ key, value }) => ({ key, value })),
         });
       });
     });
