@@ -52,10 +52,6 @@ export const WAIT_FOR_TIMEOUT_MS = 5000;
  */
 export const HANDOFF_TIMEOUT_MS = 2000;
 
-/** First retry of an undelivered outbox, doubled on each failure up to the maximum. */
-export const OUTBOX_RETRY_MS = 1000;
-export const OUTBOX_RETRY_MAX_MS = 60_000;
-
 /** Events a projection reads from the feed and applies in one transaction; bytes are bounded by MAX_FEED_PAGE_BYTES (core). */
 export const PROJECTION_PAGE = 500;
 

@@ -17,4 +17,8 @@ export class SqlMeta {
   set(key: string, value: string): void {
     this.#sql.exec('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
   }
+
+  delete(key: string): void {
+    this.#sql.exec('DELETE FROM meta WHERE key = ?', key);
+  }
 }

@@ -21,7 +21,8 @@ import { type AnyAggregate, type App, decide, stampEvents, TidemarkError } from 
 import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
-import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS, OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS } from '../limits';
+import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS } from '../limits';
+import { retryDelay } from '../retry';
 import type { AggregateRpc, CommandAnswer, ExecuteRequest, LoadInfo, StreamPage, StreamRef } from './aggregate-rpc';
 import { AggregateStore } from './aggregate-store';
 
@@ -141,7 +142,8 @@ export function createAggregateObject(
         }
       });
       // Armed with the commit (no await in between: one atomic write), so a crash before the hand-off cannot strand the outbox.
-      void this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS);
+      // It is the hand-off's first retry, should the hand-off below fail.
+      void this.ctx.storage.setAlarm(Date.now() + retryDelay(1));
       // Only after the commit: a failed transaction leaves the in-memory state as it was.
       loaded.state = decision.state;
       loaded.version = version;
@@ -158,7 +160,8 @@ export function createAggregateObject(
         return;
       }
       this.#attempt += 1;
-      await this.ctx.storage.setAlarm(Date.now() + Math.min(OUTBOX_RETRY_MS * 2 ** this.#attempt, OUTBOX_RETRY_MAX_MS));
+      // The commit's alarm was the first retry: this failure is one more.
+      await this.ctx.storage.setAlarm(Date.now() + retryDelay(this.#attempt + 1));
     }
 
     /** Hands undelivered events to the feed. Returns true when the outbox is empty afterwards. */

@@ -6,12 +6,11 @@
  */
 import { NAME_SEPARATOR } from '@tidemark/core';
 import type { TidemarkEnv } from '../env';
+import { type Client, objectStub } from '../stubs';
 import type { AggregateRpc, StreamRef } from './aggregate-rpc';
 
 /** The RPC surface as the caller sees it: every method answers a promise. */
-export type AggregateClient = {
-  [K in keyof AggregateRpc]: (...args: Parameters<AggregateRpc[K]>) => Promise<ReturnType<AggregateRpc[K]>>;
-};
+export type AggregateClient = Client<AggregateRpc>;
 
 /** @example aggregateObjectName({ tenant: 'acme', aggregate: 'Order', aggregateId: 'o-1' }) === 'acme/Order/o-1' */
 export function aggregateObjectName(stream: StreamRef): string {
@@ -19,7 +18,5 @@ export function aggregateObjectName(stream: StreamRef): string {
 }
 
 export function aggregateStub(env: TidemarkEnv, stream: StreamRef): AggregateClient {
-  const namespace = env.AGGREGATES;
-  // Workers' RPC typing maps `unknown` payloads to `never`; the data is plain JSON, so the cast is safe.
-  return namespace.get(namespace.idFromName(aggregateObjectName(stream))) as unknown as AggregateClient;
+  return objectStub<AggregateRpc>(env.AGGREGATES, aggregateObjectName(stream));
 }

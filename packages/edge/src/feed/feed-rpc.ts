@@ -4,7 +4,10 @@
  * opaque cursors outside it.
  */
 import type { ErrorBody, EventEnvelope } from '@tidemark/core';
+import type { FeedFaults } from './fault-switch';
 import type { PositionedEvent } from './feed-store';
+
+export type { FeedFaults } from './fault-switch';
 
 export interface FeedPage {
   /** Upcast events, each with its `position` cursor. */
@@ -19,11 +22,6 @@ export interface RawFeedPage {
   readonly events: readonly PositionedEvent[];
   /** The feed's last position when the page was read. */
   readonly head: number;
-}
-
-export interface FeedFaults {
-  /** The next N appends fail as if the feed were unreachable. */
-  readonly failAppends?: number;
 }
 
 export interface FeedRpc {
@@ -41,5 +39,6 @@ export interface FeedRpc {
   /** The opaque cursor for an integer position of this feed. */
   cursorAt(position: number): string;
   head(): number;
+  /** Arms fault switches for tests; refused (`forbidden`) unless the Worker's FAULTS switch is on. */
   setFaults(faults: FeedFaults): void;
 }

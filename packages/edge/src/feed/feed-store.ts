@@ -5,6 +5,7 @@
  * accepted).
  */
 import type { EventEnvelope } from '@tidemark/core';
+import { jsonBytes } from '../byte-budget';
 import { SqlMeta } from '../sql-meta';
 
 const SCHEMA = [
@@ -21,6 +22,9 @@ export interface PositionedEvent {
   readonly position: number;
   readonly event: EventEnvelope;
 }
+
+/** An event in a list: its JSON and the comma before the next. */
+export const listedBytes = (row: PositionedEvent): number => jsonBytes(row.event) + 1;
 
 export interface AppendOutcome {
   /** Events newly appended, with their positions. */

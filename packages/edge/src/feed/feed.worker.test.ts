@@ -6,6 +6,8 @@ import { CounterV1, fixtureApp } from '../../test/fixture-app';
 import { createAggregateObject } from '../aggregate/aggregate-object';
 import type { AggregateRpc, ExecuteRequest, StreamRef } from '../aggregate/aggregate-rpc';
 import { aggregateObjectName, aggregateStub } from '../aggregate/aggregate-stub';
+import { createFeedObject } from './feed-object';
+import type { FeedRpc } from './feed-rpc';
 import { feedStub } from './feed-stub';
 
 function add(stream: StreamRef, commandId: string, by: number): ExecuteRequest {
@@ -131,6 +133,19 @@ describe('feed hand-off', () => {
     const feed = (await feedStub(env, tenant).readRaw(0, 10)).events.map((row) => row.event);
     expect(feed.map((e) => e.schemaVersion)).toEqual([2, 2, 2, 2]);
     expect(feed[0]?.payload).toEqual({ by: 1, note: '(before notes)' });
+  });
+
+  it('refuses to arm a fault switch unless the Worker turns them on', async () => {
+    await runInDurableObject(env.FEEDS.get(env.FEEDS.idFromName('faults-off')), async (_instance, state) => {
+      const Feed = createFeedObject(fixtureApp);
+      for (const off of [{ FAULTS: 'false' }, { ENVIRONMENT: 'production' }]) {
+        const feed = new Feed(state, { ...env, ...off }) as unknown as FeedRpc;
+        expect(() => feed.setFaults({ failReads: 1 })).toThrow(/off in this environment/);
+      }
+      // Nothing was armed: a read goes through.
+      const on = new Feed(state, env) as unknown as FeedRpc;
+      expect(on.readRaw(0, 1).events).toEqual([]);
+    });
   });
 });
 

@@ -62,12 +62,9 @@ export function adminRoutes(app: App) {
     const projection = match?.[1];
     if (projection === undefined || !app.projections.has(projection)) fail('not_found', 'no such dead letter');
     const outcome = await projectionStub(c.env, c.var.access.tenant, projection).retryDeadLetter(Number(match?.[2]));
-    if (!outcome.found) fail('not_found', 'no such dead letter');
-    return c.json({
-      id: c.req.param('id'),
-      ok: outcome.ok,
-      ...(outcome.error !== undefined && { error: outcome.error }),
-    });
+    if (!outcome.ok && outcome.error.code === 'not_found') fail('not_found', 'no such dead letter');
+    // A handler that fails again is an answer, not an error: the letter stays, with its new error.
+    return c.json({ id: c.req.param('id'), ok: outcome.ok, ...(!outcome.ok && { error: outcome.error.message }) });
   });
 
   routes.get('/metrics', async (c) => {

@@ -4,6 +4,7 @@
  * recording a metric never adds a round trip to a request.
  */
 import type { TidemarkEnv } from '../env';
+import { type Client, objectStub } from '../stubs';
 import { increment, type MetricSet, observe } from './metric-set';
 import type { MetricsRpc } from './metrics-object';
 
@@ -34,11 +35,8 @@ export function recordCount(tenant: string, name: string, labels: Record<string,
   increment(bufferFor(tenant).set, name, labels);
 }
 
-export function metricsStub(
-  env: TidemarkEnv,
-  tenant: string,
-): MetricsRpc & { add(delta: MetricSet): Promise<void>; read(): Promise<MetricSet> } {
-  return env.METRICS.get(env.METRICS.idFromName(tenant)) as never;
+export function metricsStub(env: TidemarkEnv, tenant: string): Client<MetricsRpc> {
+  return objectStub<MetricsRpc>(env.METRICS, tenant);
 }
 
 /** Sends the tenant's buffer if it is old enough (or `force`). Failures drop the batch: metrics are not data. */

@@ -6,7 +6,10 @@
  *
  * It is nudged by the feed after appends; an alarm retries when the feed
  * cannot be read. A rebuild fills a shadow generation of the tables while
- * queries keep reading the active one, then swaps them in one update.
+ * queries keep reading the active one, then swaps them in one update. Where it
+ * stands (running, paused, rebuilding, failed) moves only by the pure
+ * transitions of projection-lifecycle.ts: this object reads, applies, and
+ * stores what they return.
  */
 
 import { DurableObject } from 'cloudflare:workers';
@@ -22,135 +25,133 @@ import { takeWithin } from '../byte-budget';
 import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
+import type { RawFeedPage } from '../feed/feed-rpc';
 import { feedStub } from '../feed/feed-stub';
-import { OUTBOX_RETRY_MAX_MS, OUTBOX_RETRY_MS, PAGE_ENVELOPE_BYTES, PROJECTION_PAGE } from '../limits';
+import { PAGE_ENVELOPE_BYTES, PROJECTION_PAGE } from '../limits';
+import { retryDelay } from '../retry';
+import { failure, type RpcResult, success } from '../rpc-result';
+import { Waiters } from '../waiters';
+import {
+  followedGeneration,
+  initialLifecycle,
+  type Lifecycle,
+  type LifecycleEvent,
+  transition,
+  unusedGenerations,
+} from './projection-lifecycle';
 import type {
   DeadLetterInfo,
   ProjectionRef,
   ProjectionRpc,
-  ProjectionState,
   ProjectionStatus,
   ViewPage,
   ViewRow,
 } from './projection-rpc';
-import { ProjectionStore } from './projection-store';
+import { type ProjectionRecord, ProjectionStore } from './projection-store';
 
 /** A read may start a catch-up at most this often, as a back-stop to nudges. */
 const READ_CATCH_UP_INTERVAL_MS = 1000;
+/** Every waiter of a projection waits on the same thing: the active generation's checkpoint. */
+const CHECKPOINT = 'checkpoint';
 
-interface Waiter {
-  readonly position: number;
-  readonly resolve: (reached: boolean) => void;
+/** What the object holds once it knows which projection it is. */
+interface Held {
+  readonly ref: ProjectionRef;
+  readonly projection: AnyProjection;
+  readonly store: ProjectionStore;
+  /** The stored record, as last written. */
+  record: ProjectionRecord;
 }
 
 export function createProjectionObject(app: App): DurableObjectClass<ProjectionRpc> {
   return class ProjectionObject extends DurableObject<TidemarkEnv> implements ProjectionRpc {
-    #ref: ProjectionRef | undefined;
-    #projection: AnyProjection | undefined;
-    #store: ProjectionStore | undefined;
+    #held: Held | undefined;
     #running: Promise<void> | undefined;
     #lastCatchUp = 0;
-    #waiters: Waiter[] = [];
+    readonly #waiters = new Waiters<true>();
     /** Parsed hot rows of the active generation at the current checkpoint; cleared as it advances. */
     readonly #cache = new Map<string, unknown>();
 
-    async nudge(ref: ProjectionRef, _head: number): Promise<void> {
-      this.#init(ref);
+    /** The feed's call after an append up to `head`: a running projection that has it already has nothing to do. */
+    async nudge(ref: ProjectionRef, head: number): Promise<void> {
+      const { store, record } = this.#init(ref);
+      const { phase, active } = record.lifecycle;
+      if (phase.kind === 'running' && store.checkpoint(active) >= head) return;
       await this.#catchUp();
     }
 
     async get(ref: ProjectionRef, table: string, key: string): Promise<ViewRow | null> {
-      const store = this.#init(ref);
+      const held = this.#init(ref);
       this.#catchUpNowAndThen();
       const cacheKey = `${table}\u0000${key}`;
       let value = this.#cache.get(cacheKey);
       if (value === undefined) {
-        value = store.get(this.#active(), table, key) ?? null;
+        value = held.store.get(held.record.lifecycle.active, table, key) ?? null;
         this.#cache.set(cacheKey, value);
       }
-      return value === null ? null : { key, value, position: this.#cursor() };
+      return value === null ? null : { key, value, position: this.#cursor(held) };
     }
 
     async list(ref: ProjectionRef, table: string, after: string | undefined, limit: number): Promise<ViewPage> {
-      const store = this.#init(ref);
+      const held = this.#init(ref);
       this.#catchUpNowAndThen();
       // Bounded by bytes too (a page may hold fewer than `limit`; `next` says where to go on).
       const page = takeWithin(
-        store.list(this.#active(), table, after, limit + 1),
+        held.store.list(held.record.lifecycle.active, table, after, limit + 1),
         limit,
         MAX_VIEW_PAGE_BYTES - PAGE_ENVELOPE_BYTES,
         (row) => row.bytes,
       );
       const items = page.items.map(({ key, value }) => ({ key, value }));
       const next = page.more ? (items.at(-1)?.key ?? null) : null;
-      return { items, next, position: this.#cursor() };
+      return { items, next, position: this.#cursor(held) };
     }
 
-    waitForPosition(ref: ProjectionRef, position: number, timeoutMs: number): Promise<boolean> {
-      const store = this.#init(ref);
-      if (store.checkpoint(this.#active()) >= position) return Promise.resolve(true);
+    async waitForPosition(ref: ProjectionRef, position: number, timeoutMs: number): Promise<boolean> {
+      const { store, record } = this.#init(ref);
+      if (store.checkpoint(record.lifecycle.active) >= position) return true;
       void this.#catchUp();
-      return new Promise((resolve) => {
-        const waiter: Waiter = {
-          position,
-          resolve: (reached) => {
-            clearTimeout(timer);
-            resolve(reached);
-          },
-        };
-        const timer = setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          resolve(false);
-        }, timeoutMs);
-        this.#waiters.push(waiter);
-      });
+      return (await this.#waiters.wait(CHECKPOINT, position, timeoutMs)) !== null;
     }
 
     async status(ref: ProjectionRef): Promise<ProjectionStatus> {
-      const store = this.#init(ref);
+      const held = this.#init(ref);
       const head = await feedStub(this.env, ref.tenant).head();
-      const active = store.checkpoint(this.#active());
-      const state = this.#state();
+      const { store } = held;
+      const { phase, active } = held.record.lifecycle;
       return {
         name: ref.projection,
-        state,
-        position: this.#cursor(),
-        lag: Math.max(0, head - active),
-        deadLetters: store.deadLetterCount(this.#active()),
-        ...(state === 'rebuilding' && { rebuild: { position: store.checkpoint(this.#shadow()), head } }),
+        state: phase.kind,
+        position: this.#cursor(held),
+        lag: Math.max(0, head - store.checkpoint(active)),
+        deadLetters: store.deadLetterCount(active),
+        ...(phase.kind === 'rebuilding' && { rebuild: { position: store.checkpoint(phase.shadow), head } }),
+        ...(phase.kind === 'failed' && { failure: phase.failure }),
       };
     }
 
     async pause(ref: ProjectionRef): Promise<ProjectionStatus> {
-      const store = this.#init(ref);
-      const state = this.#state();
-      if (state !== 'paused') {
-        store.setMeta('resume_to', state === 'rebuilding' ? 'rebuilding' : 'running');
-        store.setMeta('state', 'paused');
-      }
+      this.#update(this.#init(ref), { type: 'pause' });
       return this.status(ref);
     }
 
     async resume(ref: ProjectionRef): Promise<ProjectionStatus> {
-      const store = this.#init(ref);
-      const state = this.#state();
-      if (state === 'paused') store.setMeta('state', store.meta('resume_to') ?? 'running');
-      else if (state === 'failed') store.setMeta('state', 'running');
+      this.#update(this.#init(ref), { type: 'resume' });
       await this.#catchUp();
       return this.status(ref);
     }
 
     /** Starts a rebuild and answers at once; status shows its progress. A paused projection stays paused. */
     async rebuild(ref: ProjectionRef): Promise<ProjectionStatus> {
-      this.#init(ref);
-      this.#startRebuild();
+      const held = this.#init(ref);
+      this.#update(held, { type: 'rebuild', version: held.projection.version });
       void this.#catchUp();
       return this.status(ref);
     }
 
     async deadLetters(ref: ProjectionRef): Promise<DeadLetterInfo[]> {
-      const store = this.#init(ref);
-      return store.deadLetters(this.#active()).map((letter) => ({
+      const { store, record } = this.#init(ref);
+      return store.deadLetters(record.lifecycle.active).map((letter) => ({
         id: letter.id,
         projection: ref.projection,
         event: letter.event,
@@ -159,91 +160,92 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
       }));
     }
 
-    async retryDeadLetter(ref: ProjectionRef, id: number): Promise<{ found: boolean; ok: boolean; error?: string }> {
-      const store = this.#init(ref);
-      const projection = this.#projection as AnyProjection;
-      const gen = this.#active();
+    async retryDeadLetter(ref: ProjectionRef, id: number): Promise<RpcResult<null, 'not_found' | 'handler_failed'>> {
+      const held = this.#init(ref);
+      const { store, projection } = held;
+      const gen = held.record.lifecycle.active;
       const letter = store.deadLetters(gen).find((l) => l.id === id);
-      if (letter === undefined) return { found: false, ok: false };
+      if (letter === undefined) return failure('not_found', 'no such dead letter');
       const result = await applyEvents({ ...projection, onError: 'stop' }, [letter.event], store.reader(gen));
-      const failure = result.deadLetters[0];
-      if (failure !== undefined) {
-        store.addDeadLetters(gen, [{ ...failure, position: letter.position }], new Date().toISOString());
-        return { found: true, ok: false, error: failure.error };
+      // A rebuild swapped in meanwhile: the letter went with the generation it belonged to.
+      if (held.record.lifecycle.active !== gen) return failure('not_found', 'no such dead letter');
+      const refused = result.deadLetters[0];
+      if (refused !== undefined) {
+        store.addDeadLetters(gen, [{ ...refused, position: letter.position }], new Date().toISOString());
+        return failure('handler_failed', refused.error);
       }
       this.ctx.storage.transactionSync(() => {
         store.write(gen, result.changes);
         store.removeDeadLetter(id);
-        // Under the `stop` policy this was the event the projection stopped before: step over it.
-        if (this.#state() === 'failed' && letter.position > store.checkpoint(gen)) {
+        const applied: LifecycleEvent = {
+          type: 'letterApplied',
+          position: letter.position,
+          checkpoint: store.checkpoint(gen),
+        };
+        // When this was the event a `stop` projection failed at, it steps over it.
+        if (transition(held.record.lifecycle, applied) !== held.record.lifecycle) {
           store.setCheckpoint(gen, letter.position);
-          store.setMeta('state', 'running');
         }
+        // Last: the record in memory changes only once nothing else in the transaction can throw.
+        this.#update(held, applied);
       });
       this.#cache.clear();
       void this.#catchUp();
-      return { found: true, ok: true };
+      return success(null);
     }
 
     override async alarm(): Promise<void> {
-      const tenant = this.ctx.storage.sql
-        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant'")
-        .toArray()[0];
-      const name = this.ctx.storage.sql
-        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'projection'")
-        .toArray()[0];
-      if (tenant === undefined || name === undefined) return;
-      this.#init({ tenant: tenant.value, projection: name.value });
+      // Records the ref only: the indexes the full store needs come with the definition, which #init finds.
+      const record = this.#held?.record ?? new ProjectionStore(this.ctx.storage.sql, new Map()).record();
+      if (record === undefined) return;
+      this.#init({ tenant: record.tenant, projection: record.projection });
       await this.#catchUp();
     }
 
     /** Loads the definition and storage once; checks every later call names the same projection. */
-    #init(ref: ProjectionRef): ProjectionStore {
-      if (this.#store !== undefined) {
-        if (this.#ref?.tenant !== ref.tenant || this.#ref.projection !== ref.projection) {
-          throw new TidemarkError('internal', 'this object holds another projection');
-        }
-        return this.#store;
+    #init(ref: ProjectionRef): Held {
+      if (this.#held !== undefined) {
+        checkSameProjection(this.#held.ref, ref);
+        return this.#held;
       }
       const projection = app.projections.get(ref.projection);
       if (projection === undefined) throw new TidemarkError('not_found', `unknown projection ${ref.projection}`);
       const tables: Tables = projection.tables;
       const indexes = new Map(Object.entries(tables).map(([name, spec]) => [name, spec.indexes]));
       const store = new ProjectionStore(this.ctx.storage.sql, indexes);
-      const held = store.meta('tenant');
-      if (held !== undefined && (held !== ref.tenant || store.meta('projection') !== ref.projection)) {
-        throw new TidemarkError('internal', 'this object holds another projection');
-      }
-      this.#ref = ref;
-      this.#projection = projection;
-      this.#store = store;
-      if (held === undefined) {
-        this.ctx.storage.transactionSync(() => {
-          store.setMeta('tenant', ref.tenant);
-          store.setMeta('projection', ref.projection);
-          store.setMeta('active', '1');
-          store.setMeta('state', 'running');
-          store.setMeta('version', String(projection.version));
-        });
-      } else if (store.meta('version') !== String(projection.version) && this.#state() !== 'rebuilding') {
-        // The handlers changed meaning: rebuild from the feed, answering from the old tables meanwhile.
-        this.#startRebuild();
-      }
-      return store;
+      const stored = store.record();
+      if (stored !== undefined) checkSameProjection(stored, ref);
+      const record: ProjectionRecord = stored ?? {
+        tenant: ref.tenant,
+        projection: ref.projection,
+        epoch: null,
+        lifecycle: initialLifecycle(projection.version),
+      };
+      const held: Held = { ref, projection, store, record };
+      this.#held = held;
+      if (stored === undefined) store.saveRecord(record);
+      // The handlers may have changed meaning: then it rebuilds, answering from the old tables meanwhile.
+      else this.#update(held, { type: 'started', version: projection.version });
+      return held;
     }
 
-    #startRebuild(): void {
-      const store = this.#store as ProjectionStore;
-      const shadow = Math.max(this.#active(), this.#shadow()) + 1;
-      while (!store.dropGenerationBatch(shadow)) {
-        // Leftovers of an earlier, abandoned rebuild into the same generation.
+    /** Moves the lifecycle, stores it, and drops the generations it no longer uses. */
+    #update(held: Held, event: LifecycleEvent): Lifecycle {
+      const before = held.record.lifecycle;
+      const after = transition(before, event);
+      if (after === before) return before;
+      this.#save(held, { ...held.record, lifecycle: after });
+      for (const gen of unusedGenerations(before, after)) {
+        while (!held.store.dropGenerationBatch(gen)) {
+          // Batches keep each statement short; nothing reads this generation any more.
+        }
       }
-      this.ctx.storage.transactionSync(() => {
-        store.setCheckpoint(shadow, 0);
-        store.setMeta('shadow', String(shadow));
-        if (this.#state() === 'paused') store.setMeta('resume_to', 'rebuilding');
-        else store.setMeta('state', 'rebuilding');
-      });
+      return after;
+    }
+
+    #save(held: Held, record: ProjectionRecord): void {
+      held.store.saveRecord(record);
+      held.record = record;
     }
 
     #catchUp(): Promise<void> {
@@ -263,37 +265,38 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
       }
     }
 
-    /** Applies feed pages until the target generation reaches the head, or the state says stop. */
+    /** Applies feed pages until the followed generation reaches the head, or the lifecycle says stop. */
     async #follow(): Promise<void> {
-      const ref = this.#ref as ProjectionRef;
-      const store = this.#store as ProjectionStore;
-      const projection = this.#projection as AnyProjection;
-      const feed = feedStub(this.env, ref.tenant);
+      const held = this.#held;
+      if (held === undefined) return;
+      const { store, projection } = held;
+      const feed = feedStub(this.env, held.ref.tenant);
       for (;;) {
-        const state = this.#state();
-        if (state !== 'running' && state !== 'rebuilding') return;
-        const gen = state === 'rebuilding' ? this.#shadow() : this.#active();
+        const gen = followedGeneration(held.record.lifecycle);
+        if (gen === undefined) return;
         const from = store.checkpoint(gen);
-        let page: Awaited<ReturnType<typeof feed.readRaw>>;
+        let page: RawFeedPage;
         try {
           page = await feed.readRaw(from, PROJECTION_PAGE);
-          store.setMeta('retry_attempt', '0');
-        } catch {
-          const attempt = Number(store.meta('retry_attempt') ?? '0') + 1;
-          store.setMeta('retry_attempt', String(attempt));
-          await this.ctx.storage.setAlarm(Date.now() + Math.min(OUTBOX_RETRY_MS * 2 ** attempt, OUTBOX_RETRY_MAX_MS));
+        } catch (error) {
+          const next = this.#update(held, { type: 'readFailed', message: String(error), position: from + 1 });
+          // Until it gives up (failed), an alarm tries again; a nudge or a read may try sooner.
+          if (followedGeneration(next) !== undefined) {
+            await this.ctx.storage.setAlarm(Date.now() + retryDelay(next.readFailures));
+          }
           return;
         }
-        if (store.meta('epoch') !== page.epoch) store.setMeta('epoch', page.epoch);
+        this.#update(held, { type: 'readSucceeded' });
+        if (held.record.epoch !== page.epoch) this.#save(held, { ...held.record, epoch: page.epoch });
         // Another call may have paused, rebuilt or applied meanwhile: start over from what is stored.
-        if (this.#state() !== state || store.checkpoint(gen) !== from) continue;
+        if (followedGeneration(held.record.lifecycle) !== gen || store.checkpoint(gen) !== from) continue;
         if (page.events.length === 0) {
-          if (state === 'rebuilding') this.#swap(gen);
+          if (held.record.lifecycle.phase.kind === 'rebuilding') this.#swap(held);
           return;
         }
         const events = page.events.map((row) => row.event);
         const result = await applyEvents(projection, events, store.reader(gen));
-        if (this.#state() !== state || store.checkpoint(gen) !== from) continue;
+        if (followedGeneration(held.record.lifecycle) !== gen || store.checkpoint(gen) !== from) continue;
         const done = page.events.slice(0, result.processed);
         const position = done.at(-1)?.position ?? from;
         const letters = result.deadLetters.map((letter) => ({
@@ -304,56 +307,41 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
           store.write(gen, result.changes);
           store.setCheckpoint(gen, position);
           store.addDeadLetters(gen, letters, new Date().toISOString());
-          if (result.stopped) store.setMeta('state', 'failed');
+          const stoppedAt = letters.at(-1);
+          if (result.stopped && stoppedAt !== undefined) {
+            this.#update(held, { type: 'handlerStopped', message: stoppedAt.error, position: stoppedAt.position });
+          }
         });
-        if (gen === this.#active()) {
+        if (gen === held.record.lifecycle.active) {
           this.#cache.clear();
-          this.#wake();
+          this.#wake(held);
         }
         if (result.stopped) return;
       }
     }
 
     /** The shadow generation caught up: it becomes the active one, and the old one is dropped. */
-    #swap(shadow: number): void {
-      const store = this.#store as ProjectionStore;
-      const old = this.#active();
-      this.ctx.storage.transactionSync(() => {
-        store.setMeta('active', String(shadow));
-        store.setMeta('state', 'running');
-        store.setMeta('version', String((this.#projection as AnyProjection).version));
-      });
+    #swap(held: Held): void {
+      this.#update(held, { type: 'caughtUp' });
       this.#cache.clear();
-      this.#wake();
-      while (!store.dropGenerationBatch(old)) {
-        // Batches keep each statement short; the old generation is invisible already.
-      }
+      this.#wake(held);
     }
 
-    #wake(): void {
-      const reached = (this.#store as ProjectionStore).checkpoint(this.#active());
-      const ready = this.#waiters.filter((w) => w.position <= reached);
-      this.#waiters = this.#waiters.filter((w) => w.position > reached);
-      for (const waiter of ready) waiter.resolve(true);
+    #wake(held: Held): void {
+      this.#waiters.release(CHECKPOINT, held.store.checkpoint(held.record.lifecycle.active), true);
     }
 
-    #state(): ProjectionState {
-      return ((this.#store as ProjectionStore).meta('state') ?? 'running') as ProjectionState;
-    }
-
-    #active(): number {
-      return Number((this.#store as ProjectionStore).meta('active') ?? '1');
-    }
-
-    #shadow(): number {
-      return Number((this.#store as ProjectionStore).meta('shadow') ?? '0');
-    }
-
-    #cursor(): string | null {
-      const store = this.#store as ProjectionStore;
-      const epoch = store.meta('epoch');
-      if (epoch === undefined) return null;
-      return encodeCursor({ epoch, positions: [store.checkpoint(this.#active())] });
+    #cursor(held: Held): string | null {
+      const { epoch, lifecycle } = held.record;
+      if (epoch === null) return null;
+      return encodeCursor({ epoch, positions: [held.store.checkpoint(lifecycle.active)] });
     }
   };
+}
+
+/** An object's name is derived from its tenant and projection; a call naming others is a bug upstream. */
+function checkSameProjection(held: ProjectionRef, asked: ProjectionRef): void {
+  if (held.tenant !== asked.tenant || held.projection !== asked.projection) {
+    throw new TidemarkError('internal', 'this object holds another projection');
+  }
 }

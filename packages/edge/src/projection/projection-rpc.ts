@@ -4,8 +4,11 @@
  * the object keeps so that it knows its definition and can reach the feed.
  */
 import type { EventEnvelope } from '@tidemark/core';
+import type { RpcResult } from '../rpc-result';
+import type { Failure, Phase } from './projection-lifecycle';
 
-export type ProjectionState = 'running' | 'paused' | 'rebuilding' | 'failed';
+/** `running` | `paused` | `rebuilding` | `failed`: the lifecycle's phase, as the admin API shows it. */
+export type ProjectionState = Phase['kind'];
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -17,6 +20,8 @@ export interface ProjectionStatus {
   readonly deadLetters: number;
   /** During a rebuild: the shadow generation's progress. */
   readonly rebuild?: { readonly position: number; readonly head: number };
+  /** When failed: why, and the feed position it cannot get past. Resume or rebuild clears it. */
+  readonly failure?: Failure;
 }
 
 export interface ViewRow {
@@ -56,8 +61,11 @@ export interface ProjectionClient {
   resume(): Promise<ProjectionStatus>;
   rebuild(): Promise<ProjectionStatus>;
   deadLetters(): Promise<DeadLetterInfo[]>;
-  /** Applies a dead letter's event again; true when it now succeeds (and the letter is gone). */
-  retryDeadLetter(id: number): Promise<{ readonly found: boolean; readonly ok: boolean; readonly error?: string }>;
+  /**
+   * Applies a dead letter's event again; on success the letter is gone. Fails
+   * with `not_found` (no such letter) or `handler_failed` (it fails again).
+   */
+  retryDeadLetter(id: number): Promise<RpcResult<null, 'not_found' | 'handler_failed'>>;
 }
 
 /** The object's side: each call of {@link ProjectionClient} with the ref first. */

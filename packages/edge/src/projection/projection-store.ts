@@ -6,6 +6,7 @@
  */
 import type { ChangeSet, DeadLetter, EventEnvelope, ReadModelReader } from '@tidemark/core';
 import { SqlMeta } from '../sql-meta';
+import { type Lifecycle, lifecycleFromLegacyMeta } from './projection-lifecycle';
 
 const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS checkpoints (gen INTEGER PRIMARY KEY, position INTEGER NOT NULL)',
@@ -22,6 +23,29 @@ const SCHEMA = [
 
 /** Rows deleted per statement when an old generation is dropped, so no single step runs long. */
 const DROP_BATCH = 1000;
+
+/** Everything an object keeps about itself besides its tables, stored as one JSON row. */
+export interface ProjectionRecord {
+  readonly tenant: string;
+  readonly projection: string;
+  /** The feed's epoch, once a page has been read: cursors are made with it. */
+  readonly epoch: string | null;
+  readonly lifecycle: Lifecycle;
+}
+
+const RECORD_KEY = 'record';
+/** The keys the record replaced; read once, when an object stored before it starts. */
+const LEGACY_KEYS = [
+  'tenant',
+  'projection',
+  'active',
+  'state',
+  'version',
+  'resume_to',
+  'shadow',
+  'epoch',
+  'retry_attempt',
+];
 
 export interface StoredDeadLetter {
   readonly id: number;
@@ -44,12 +68,24 @@ export class ProjectionStore {
     for (const statement of SCHEMA) sql.exec(statement);
   }
 
-  meta(key: string): string | undefined {
-    return this.#meta.get(key);
+  /** The object's record, or undefined for a new object. An object stored with the legacy keys moves to the record here. */
+  record(): ProjectionRecord | undefined {
+    const json = this.#meta.get(RECORD_KEY);
+    if (json !== undefined) return JSON.parse(json) as ProjectionRecord;
+    const tenant = this.#meta.get('tenant');
+    const projection = this.#meta.get('projection');
+    if (tenant === undefined || projection === undefined) return undefined;
+    const meta = (key: string) => this.#meta.get(key);
+    const lifecycle = lifecycleFromLegacyMeta(meta, this.checkpoint(Number(meta('active') ?? '1')));
+    const record: ProjectionRecord = { tenant, projection, epoch: meta('epoch') ?? null, lifecycle };
+    // No await between these writes: the object's storage commits them together.
+    this.saveRecord(record);
+    for (const key of LEGACY_KEYS) this.#meta.delete(key);
+    return record;
   }
 
-  setMeta(key: string, value: string): void {
-    this.#meta.set(key, value);
+  saveRecord(record: ProjectionRecord): void {
+    this.#meta.set(RECORD_KEY, JSON.stringify(record));
   }
 
   checkpoint(gen: number): number {

@@ -4,14 +4,12 @@
  */
 import { NAME_SEPARATOR } from '@tidemark/core';
 import type { TidemarkEnv } from '../env';
+import { objectStub } from '../stubs';
 import type { ProjectionClient, ProjectionRef, ProjectionRpc } from './projection-rpc';
 
 export function projectionStub(env: TidemarkEnv, tenant: string, projection: string): ProjectionClient {
   const ref: ProjectionRef = { tenant, projection };
-  // Workers' RPC typing maps `unknown` payloads to `never`; the data is plain JSON, so the cast is safe.
-  const stub = env.PROJECTIONS.get(
-    env.PROJECTIONS.idFromName(`${tenant}${NAME_SEPARATOR}${projection}`),
-  ) as unknown as ProjectionRpc;
+  const stub = objectStub<ProjectionRpc>(env.PROJECTIONS, `${tenant}${NAME_SEPARATOR}${projection}`);
   return {
     nudge: (head) => stub.nudge(ref, head),
     get: (table, key) => stub.get(ref, table, key),

@@ -1,9 +1,12 @@
-import { env } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { NAME_SEPARATOR } from '@tidemark/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POISON, poison } from '../../test/fixture-app';
 import type { ExecuteRequest, StreamRef } from '../aggregate/aggregate-rpc';
 import { aggregateStub } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
+import { SqlMeta } from '../sql-meta';
+import { READS_BEFORE_FAILED } from './projection-lifecycle';
 import { projectionStub } from './projection-stub';
 
 let commands = 0;
@@ -31,6 +34,11 @@ async function settle(tenant: string, projection: string): Promise<void> {
 
 async function allRows(tenant: string, projection: string, table: string) {
   return (await projectionStub(env, tenant, projection).list(table, undefined, 1000)).items;
+}
+
+/** The object itself, for its alarm and its storage. */
+function durable(tenant: string, projection: string) {
+  return env.PROJECTIONS.get(env.PROJECTIONS.idFromName(`${tenant}${NAME_SEPARATOR}${projection}`));
 }
 
 afterEach(() => {
@@ -80,12 +88,15 @@ describe('ProjectionObject', () => {
     expect(letters[0]?.event.payload).toEqual({ by: POISON, note: `+${POISON}` });
 
     const id = letters[0]?.id as number;
-    expect(await totals.retryDeadLetter(id)).toEqual({ found: true, ok: false, error: `refusing ${POISON}` });
+    expect(await totals.retryDeadLetter(id)).toEqual({
+      ok: false,
+      error: { code: 'handler_failed', message: `refusing ${POISON}` },
+    });
     poison.active = false;
-    expect(await totals.retryDeadLetter(id)).toEqual({ found: true, ok: true });
+    expect(await totals.retryDeadLetter(id)).toEqual({ ok: true, value: null });
     expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 3 + POISON, events: 3 });
     expect(await totals.deadLetters()).toEqual([]);
-    expect(await totals.retryDeadLetter(id)).toEqual({ found: false, ok: false });
+    expect(await totals.retryDeadLetter(id)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('stops at the failing event under the stop policy, and goes on after the letter is retried', async () => {
@@ -96,14 +107,19 @@ describe('ProjectionObject', () => {
     const strict = projectionStub(env, tenant, 'strict-totals');
     const head = await feedStub(env, tenant).head();
     expect(await strict.waitForPosition(head, 1500)).toBe(false);
-    expect(await strict.status()).toMatchObject({ state: 'failed', deadLetters: 1, lag: 2 });
+    expect(await strict.status()).toMatchObject({
+      state: 'failed',
+      deadLetters: 1,
+      lag: 2,
+      failure: { code: 'handler_failed', message: `refusing ${POISON}`, position: head - 1 },
+    });
     expect((await strict.get('totals', 'a'))?.value).toMatchObject({ count: 1, events: 1 });
 
     // Resuming without a fix fails again at the same event, and keeps one letter for it.
     expect(await strict.resume()).toMatchObject({ state: 'failed', deadLetters: 1 });
     poison.active = false;
     const [letter] = await strict.deadLetters();
-    expect(await strict.retryDeadLetter(letter?.id as number)).toEqual({ found: true, ok: true });
+    expect(await strict.retryDeadLetter(letter?.id as number)).toEqual({ ok: true, value: null });
     await settle(tenant, 'strict-totals');
     expect(await strict.status()).toMatchObject({ state: 'running', lag: 0, deadLetters: 0 });
     expect((await strict.get('totals', 'a'))?.value).toMatchObject({ count: 3 + POISON, events: 3 });
@@ -175,5 +191,83 @@ describe('ProjectionObject', () => {
     expect((await projectionStub(env, 'tenant-b', 'counter-totals').get('totals', 'same'))?.value).toMatchObject({
       count: 100,
     });
+  });
+
+  it('says it failed when the feed cannot be read, instead of retrying the same page forever', async () => {
+    const tenant = 'unreadable';
+    await add(tenant, 'a', 1);
+    await settle(tenant, 'counter-totals');
+    const feed = feedStub(env, tenant);
+    // Every read fails from now on: the nudge after this append, and each retry.
+    await feed.setFaults({ failReads: 1_000 });
+    await add(tenant, 'a', 2);
+    const totals = projectionStub(env, tenant, 'counter-totals');
+    const object = durable(tenant, 'counter-totals');
+    let retries = 0;
+    for (let polls = 0; polls < 1000 && (await totals.status()).state === 'running'; polls += 1) {
+      // The read is retried by alarm; while none is set, the nudge's read has not failed yet.
+      if (await runDurableObjectAlarm(object)) retries += 1;
+    }
+    // The nudge's read failed (perhaps also the catch-up's last read before it), then each retry, to the limit.
+    expect(retries).toBeGreaterThanOrEqual(READS_BEFORE_FAILED - 2);
+    expect(retries).toBeLessThan(READS_BEFORE_FAILED);
+    expect(await totals.status()).toMatchObject({
+      state: 'failed',
+      lag: 1,
+      failure: { code: 'feed_unreadable', position: 2 },
+    });
+    expect((await totals.status()).failure?.message).toContain('fails on purpose');
+    // It stopped: no retry is left waiting, and a nudge does not start one.
+    expect(await runDurableObjectAlarm(object)).toBe(false);
+    await totals.nudge(await feed.head());
+    expect(await totals.status()).toMatchObject({ state: 'failed' });
+    expect(await runDurableObjectAlarm(object)).toBe(false);
+
+    // Resume clears it once the feed reads again.
+    await feed.setFaults({ failReads: 0 });
+    expect(await totals.resume()).toMatchObject({ state: 'running', lag: 0 });
+    expect((await totals.status()).failure).toBeUndefined();
+    expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 3, events: 2 });
+  });
+
+  it('a nudge up to a head it has applied reads nothing from the feed', async () => {
+    const tenant = 'nudge-head';
+    await add(tenant, 'a', 1);
+    // Both projections: neither may be reading when the fault is armed.
+    await settle(tenant, 'counter-totals');
+    await settle(tenant, 'strict-totals');
+    const feed = feedStub(env, tenant);
+    const totals = projectionStub(env, tenant, 'counter-totals');
+    await feed.setFaults({ failReads: 1 });
+    await totals.nudge(await feed.head());
+    // The one armed failure is still there: the nudge did not read.
+    const read = await feed.readRaw(0, 1).then(
+      () => 'read',
+      (error: unknown) => String(error),
+    );
+    expect(read).toMatch(/fails on purpose/);
+    expect(await totals.status()).toMatchObject({ state: 'running', lag: 0 });
+  });
+
+  it('reads the lifecycle of an object stored as nine meta keys, once, into one row', async () => {
+    const tenant = 'legacy';
+    const object = durable(tenant, 'counter-totals');
+    await runInDurableObject(object, (_instance, state) => {
+      const meta = new SqlMeta(state.storage.sql);
+      const legacy = { tenant, projection: 'counter-totals', active: '1', state: 'paused', resume_to: 'running' };
+      for (const [key, value] of Object.entries({ ...legacy, version: '1', shadow: '0', retry_attempt: '0' })) {
+        meta.set(key, value);
+      }
+    });
+    // The feed's nudge after this append is the first call that reads them.
+    await add(tenant, 'a', 1);
+    const totals = projectionStub(env, tenant, 'counter-totals');
+    expect(await totals.status()).toMatchObject({ state: 'paused', lag: 1 });
+    await runInDurableObject(object, (_instance, state) => {
+      const keys = state.storage.sql.exec<{ key: string }>('SELECT key FROM meta ORDER BY key').toArray();
+      expect(keys.map((row) => row.key)).toEqual(['record']);
+    });
+    expect(await totals.resume()).toMatchObject({ state: 'running', lag: 0 });
+    expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 1 });
   });
 });

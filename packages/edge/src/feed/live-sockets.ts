@@ -1,0 +1,177 @@
+/**
+ * A feed's live sockets: the Worker has authenticated the caller and forwards
+ * the upgrade to the tenant's FeedObject, which accepts it here and pushes
+ * every new event to it, in frames, until the caller's token expires. Sockets
+ * use the hibernation API: an idle socket keeps no object in memory and costs
+ * no CPU.
+ */
+import { type Access, type EventEnvelope, MAX_LIVE_FRAME_BYTES, TidemarkError } from '@tidemark/core';
+import { takeWithin } from '../byte-budget';
+import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, PAGE_ENVELOPE_BYTES, TOKEN_EXPIRED_CLOSE } from '../limits';
+import { listedBytes, type PositionedEvent } from './feed-store';
+
+/** Headers the Worker sets when it forwards a live socket request; clients never reach the object directly. */
+export const LIVE_ACCESS_HEADER = 'x-tidemark-access';
+export const LIVE_AFTER_HEADER = 'x-tidemark-after';
+/** When the caller's token expires, in milliseconds since the epoch: the socket is closed then. */
+export const LIVE_EXPIRES_HEADER = 'x-tidemark-expires';
+
+interface SocketState {
+  readonly access: Access;
+  position: number;
+  /** The token's expiry in milliseconds since the epoch; roles are the token's, so they end with it. */
+  readonly expiresAt: number;
+}
+
+/** What the sockets need of their feed. */
+export interface LiveFeed {
+  /** Events after `after`, at most `limit`, each as `shape` makes it for the caller, read lazily. */
+  eventsAfter(after: number, limit: number, shape: (row: PositionedEvent) => EventEnvelope): Iterable<PositionedEvent>;
+  /** An event as this caller may see it, with its cursor. */
+  readEvent(access: Access, row: PositionedEvent): EventEnvelope;
+  cursorAt(position: number): string;
+  /** The position of a cursor of this feed; throws `invalid_cursor`. */
+  position(cursor: string): number;
+}
+
+export class LiveSockets {
+  readonly #ctx: DurableObjectState;
+  readonly #feed: LiveFeed;
+
+  constructor(ctx: DurableObjectState, feed: LiveFeed) {
+    this.#ctx = ctx;
+    this.#feed = feed;
+    // Pings are answered without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
+  }
+
+  /** A live socket: the Worker has authenticated the caller and forwards the upgrade here. */
+  async accept(request: Request): Promise<Response> {
+    const access = JSON.parse(request.headers.get(LIVE_ACCESS_HEADER) ?? 'null') as Access | null;
+    if (access === null || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return Response.json(
+        { error: { code: 'invalid_request', message: 'expected a WebSocket upgrade' } },
+        { status: 400 },
+      );
+    }
+    if (this.#ctx.getWebSockets().length >= MAX_LIVE_SOCKETS_PER_TENANT) {
+      return Response.json(
+        {
+          error: {
+            code: 'too_many_connections',
+            message: `at most ${MAX_LIVE_SOCKETS_PER_TENANT} live sockets per tenant`,
+          },
+        },
+        { status: 429 },
+      );
+    }
+    const after = request.headers.get(LIVE_AFTER_HEADER);
+    let position: number;
+    try {
+      position = after === null || after === '' ? 0 : this.#feed.position(after);
+    } catch (error) {
+      const body = error instanceof TidemarkError ? error.toBody() : { code: 'invalid_cursor', message: 'bad cursor' };
+      return Response.json({ error: body }, { status: 400 });
+    }
+    const expiresAt = Number(request.headers.get(LIVE_EXPIRES_HEADER));
+    if (!Number.isSafeInteger(expiresAt)) {
+      return Response.json(
+        { error: { code: 'invalid_request', message: 'expected the token expiry' } },
+        { status: 400 },
+      );
+    }
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.#ctx.acceptWebSocket(server);
+    const state: SocketState = { access, position, expiresAt };
+    this.#sendBacklog(server, state);
+    await this.armExpiryAlarm();
+    const protocol = request.headers.get('sec-websocket-protocol');
+    const headers = protocol?.split(',').some((p) => p.trim() === 'tidemark')
+      ? { 'sec-websocket-protocol': 'tidemark' }
+      : undefined;
+    return new Response(null, { status: 101, webSocket: client, ...(headers && { headers }) });
+  }
+
+  message(socket: WebSocket, message: string | ArrayBuffer): void {
+    // The live socket is one-way; anything but the auto-answered ping is a protocol error.
+    if (message !== 'ping') socket.close(1003, 'this socket only sends');
+  }
+
+  close(socket: WebSocket, code: number): void {
+    try {
+      socket.close(code === 1005 ? 1000 : code, 'closing');
+    } catch {
+      // Closed from this side already (an expired token): nothing to answer.
+    }
+  }
+
+  /** After an append: every socket gets what it has not seen. */
+  fanOut(): void {
+    for (const socket of this.#ctx.getWebSockets()) {
+      const state = socket.deserializeAttachment() as SocketState | null;
+      if (state !== null) this.#sendBacklog(socket, state);
+    }
+  }
+
+  /** On the feed's alarm: closes the sockets whose token has expired. */
+  closeExpired(): void {
+    for (const socket of this.#ctx.getWebSockets()) {
+      const state = socket.deserializeAttachment() as SocketState | null;
+      if (state !== null) this.#closeIfExpired(socket, state);
+    }
+  }
+
+  /** Sets the alarm for the next token expiry among open sockets, unless it is set earlier already. */
+  async armExpiryAlarm(): Promise<void> {
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const socket of this.#ctx.getWebSockets()) {
+      const state = socket.deserializeAttachment() as SocketState | null;
+      if (state !== null && state.expiresAt > now) next = Math.min(next, state.expiresAt);
+    }
+    if (next === Number.POSITIVE_INFINITY) return;
+    const current = await this.#ctx.storage.getAlarm();
+    if (current === null || next < current) await this.#ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * Sends every event after the socket's position, in frames bounded by
+   * count and bytes, and remembers how far it got. Nothing goes to a socket
+   * whose token has expired: it is closed instead.
+   */
+  #sendBacklog(socket: WebSocket, state: SocketState): void {
+    if (this.#closeIfExpired(socket, state)) return;
+    try {
+      for (;;) {
+        const frame = takeWithin(
+          this.#feed.eventsAfter(state.position, LIVE_FRAME_EVENTS + 1, (row) =>
+            this.#feed.readEvent(state.access, row),
+          ),
+          LIVE_FRAME_EVENTS,
+          MAX_LIVE_FRAME_BYTES - PAGE_ENVELOPE_BYTES,
+          listedBytes,
+        );
+        const last = frame.items.at(-1);
+        if (last === undefined) break;
+        const events = frame.items.map((row) => row.event);
+        socket.send(JSON.stringify({ events, cursor: this.#feed.cursorAt(last.position) }));
+        state.position = last.position;
+        if (!frame.more) break;
+      }
+      socket.serializeAttachment(state);
+    } catch {
+      // A socket that closed meanwhile: nothing to deliver to.
+    }
+  }
+
+  /** Closes the socket with 4401 `token_expired` once its token has expired; true if it did. */
+  #closeIfExpired(socket: WebSocket, state: SocketState): boolean {
+    if (Date.now() < state.expiresAt) return false;
+    try {
+      socket.close(TOKEN_EXPIRED_CLOSE.code, TOKEN_EXPIRED_CLOSE.reason);
+    } catch {
+      // Closed already.
+    }
+    return true;
+  }
+}
