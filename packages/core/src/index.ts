@@ -20,6 +20,7 @@ export {
   resolveCommand,
   type ViewRef,
 } from './app';
+export { type AuthConfig, AuthConfigSchema, BearerTokenKind, type OidcConfig } from './auth-config';
 export { canonicalJson } from './canonical-json';
 export { type Decision, decide, type NewEvent, type StampContext, stampEvents } from './decision';
 export type { EventEnvelope, EventMeta } from './envelope';
