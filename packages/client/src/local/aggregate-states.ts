@@ -2,7 +2,8 @@
  * Aggregate states on the client: the confirmed one (from feed events) and
  * the optimistic one (confirmed, then the pending commands' events).
  */
-import type { AnyAggregate, App, EventEnvelope } from '@tidemark/core';
+import type { App, EventEnvelope } from '@tidemark/core';
+import type { AnyAggregate } from '@tidemark/core/runtime';
 import type { AggregateRecord, TxTables } from './local-db';
 
 export interface AggregateView {

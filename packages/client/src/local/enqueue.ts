@@ -4,17 +4,9 @@
  * strict durability, so a command the page was told is queued survives a
  * crash, and a crash never leaves effects without their command.
  */
-import {
-  type Access,
-  type App,
-  type CommandEnvelope,
-  decide,
-  type EventEnvelope,
-  parseCommandEnvelope,
-  resolveCommand,
-  stampEvents,
-  TidemarkError,
-} from '@tidemark/core';
+import { type Access, type App, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { type CommandEnvelope, parseCommandEnvelope } from '@tidemark/core/protocol';
+import { decide, resolveCommand, stampEvents } from '@tidemark/core/runtime';
 import { optimisticState } from './aggregate-states';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels } from './effects';

@@ -6,15 +6,8 @@
  * the cursor. A crash at any point leaves the database as it was before the
  * step or after it, never between.
  */
-import {
-  type AnyAggregate,
-  type App,
-  decide,
-  type EventEnvelope,
-  errorCodeOf,
-  resolveCommand,
-  stampEvents,
-} from '@tidemark/core';
+import { type App, type EventEnvelope, errorCodeOf } from '@tidemark/core';
+import { type AnyAggregate, decide, resolveCommand, stampEvents } from '@tidemark/core/runtime';
 import { streamId } from './aggregate-states';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels, undoAll } from './effects';

@@ -4,32 +4,14 @@
  * caller should do: retry later (`network`, `server`), ask for a new token
  * (`auth`), start over (`invalid_cursor`).
  */
-import { type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { TidemarkError } from '@tidemark/core';
+import type { BatchAnswer, BatchResult, CommandEnvelope, FeedPage, LiveFrame } from '@tidemark/core/protocol';
 
-export interface WireCommand {
-  readonly commandId: string;
-  readonly aggregate: string;
-  readonly aggregateId: string;
-  readonly type: string;
-  readonly payload: unknown;
-  readonly expectedVersion?: number;
-}
-
+export type { FeedPage };
+/** A command as the batch route takes it. */
+export type WireCommand = CommandEnvelope;
 /** One entry of a batch answer: the single-command body plus its status. */
-export interface CommandResult {
-  readonly httpStatus: number;
-  readonly status?: 'accepted' | 'rejected';
-  readonly events?: readonly EventEnvelope[];
-  readonly version?: number;
-  readonly token?: string;
-  readonly error?: { readonly code: string; readonly message: string };
-}
-
-export interface FeedPage {
-  readonly events: readonly EventEnvelope[];
-  readonly cursor: string;
-  readonly hasMore: boolean;
-}
+export type CommandResult = BatchResult;
 
 export interface LiveHandle {
   close(): void;
@@ -39,11 +21,7 @@ export interface Transport {
   push(commands: readonly WireCommand[]): Promise<CommandResult[]>;
   pull(after: string | undefined, limit: number): Promise<FeedPage>;
   /** Opens the live socket; `onFrame` gets each frame, `onClosed` once when it ends for any reason. */
-  live(
-    after: string | undefined,
-    onFrame: (page: { events: EventEnvelope[]; cursor: string }) => void,
-    onClosed: () => void,
-  ): Promise<LiveHandle>;
+  live(after: string | undefined, onFrame: (page: LiveFrame) => void, onClosed: () => void): Promise<LiveHandle>;
 }
 
 /** Why a transport call failed. */
@@ -95,10 +73,11 @@ export function httpTransport(options: HttpTransportOptions): Transport {
 
   return {
     async push(commands) {
-      const body = (await call('/api/commands/batch', { method: 'POST', body: JSON.stringify({ commands }) })) as {
-        results: CommandResult[];
-      };
-      return body.results;
+      const body = (await call('/api/commands/batch', {
+        method: 'POST',
+        body: JSON.stringify({ commands }),
+      })) as BatchAnswer;
+      return [...body.results];
     },
     async pull(after, limit) {
       const query = new URLSearchParams({ limit: String(limit) });

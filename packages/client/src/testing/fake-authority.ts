@@ -4,18 +4,9 @@
  * stores the first answer to each command id and replays it (so a retry
  * after a lost answer is harmless), and can lose a request or its answer.
  */
-import {
-  type Access,
-  type App,
-  canonicalJson,
-  decide,
-  type EventEnvelope,
-  errorCodeOf,
-  parseCommandEnvelope,
-  resolveCommand,
-  stampEvents,
-  TidemarkError,
-} from '@tidemark/core';
+import { type Access, type App, type EventEnvelope, errorCodeOf, TidemarkError } from '@tidemark/core';
+import { encodeTokenBody, joinToken, parseCommandEnvelope } from '@tidemark/core/protocol';
+import { canonicalJson, decide, resolveCommand, stampEvents } from '@tidemark/core/runtime';
 import {
   type CommandResult,
   type FeedPage,
@@ -114,7 +105,10 @@ export class FakeAuthority implements Transport {
           status: 'accepted',
           events,
           version,
-          token: `token.${btoa(JSON.stringify([envelope.aggregate, envelope.aggregateId, version]))}`,
+          token: joinToken(
+            encodeTokenBody({ aggregate: envelope.aggregate, aggregateId: envelope.aggregateId, version }),
+            'unsigned',
+          ),
         };
       }
     }

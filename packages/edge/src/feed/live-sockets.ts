@@ -5,7 +5,8 @@
  * use the hibernation API: an idle socket keeps no object in memory and costs
  * no CPU.
  */
-import { type Access, type EventEnvelope, MAX_LIVE_FRAME_BYTES, TidemarkError } from '@tidemark/core';
+import { type Access, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { MAX_LIVE_FRAME_BYTES } from '@tidemark/core/runtime';
 import { takeWithin } from '../byte-budget';
 import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, PAGE_ENVELOPE_BYTES, TOKEN_EXPIRED_CLOSE } from '../limits';
 import { listedBytes, type PositionedEvent } from './feed-store';

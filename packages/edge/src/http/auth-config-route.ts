@@ -3,7 +3,7 @@
  * Needs no token, since it is read before anyone has one; it tells only what
  * the provider's own discovery document and the sign-in redirect show anyway.
  */
-import { AuthConfigSchema } from '@tidemark/core';
+import { AuthConfigSchema } from '@tidemark/core/protocol';
 import { Hono } from 'hono';
 import type { TidemarkEnv } from '../env';
 import { authConfigOf } from './auth-config';

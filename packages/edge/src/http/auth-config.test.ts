@@ -1,4 +1,4 @@
-import { AuthConfigSchema } from '@tidemark/core';
+import { AuthConfigSchema } from '@tidemark/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { authConfigOf, providerExpectations } from './auth-config';
 import { authConfigRoute } from './auth-config-route';

@@ -4,7 +4,7 @@
  * of the provider's tokens (issuer, audience, the claims that carry the tenant
  * and the roles). Pure: tested in Node.
  */
-import { type AuthConfig, BearerTokenKind } from '@tidemark/core';
+import { type AuthConfig, BearerTokenKind } from '@tidemark/core/protocol';
 import type { TidemarkEnv } from '../env';
 import { devAuthEnabled } from './dev-switches';
 

@@ -15,6 +15,9 @@
  * and audience to the OpenID settings (auth-config.ts). Tokens are never logged.
  */
 import { type Access, NAME_PATTERN, TidemarkError } from '@tidemark/core';
+
+import { decodeBase64UrlText } from '@tidemark/core/protocol';
+
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -23,6 +26,7 @@ import {
   type JWTVerifyOptions,
   jwtVerify,
 } from 'jose';
+
 import { z } from 'zod';
 import type { TidemarkEnv } from '../env';
 import { MAX_ACTOR_LENGTH } from '../limits';
@@ -151,7 +155,7 @@ function verifyOptions(expected: ProviderExpectations, algorithms: string[]): JW
 
 function headerAlg(token: string): string {
   const [header] = token.split('.');
-  const json = JSON.parse(atob((header ?? '').replaceAll('-', '+').replaceAll('_', '/')));
+  const json = JSON.parse(decodeBase64UrlText(header ?? ''));
   return typeof json?.alg === 'string' ? json.alg : '';
 }
 

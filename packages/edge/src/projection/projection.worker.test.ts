@@ -1,9 +1,10 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { NAME_SEPARATOR } from '@tidemark/core';
+import { parseCommandId } from '@tidemark/core';
+import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POISON, poison } from '../../test/fixture-app';
-import type { ExecuteRequest, StreamRef } from '../aggregate/aggregate-rpc';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import type { ExecuteRequest } from '../aggregate/aggregate-rpc';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
 import { SqlMeta } from '../sql-meta';
 import { READS_BEFORE_FAILED } from './projection-lifecycle';
@@ -12,10 +13,10 @@ import { projectionStub } from './projection-stub';
 let commands = 0;
 async function add(tenant: string, counter: string, by: number): Promise<void> {
   commands += 1;
-  const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: counter };
+  const stream = parseStreamRef(tenant, 'Counter', counter);
   const request: ExecuteRequest = {
     stream,
-    commandId: `cmd-${commands}`,
+    commandId: parseCommandId(`cmd-${commands}`),
     type: 'Add',
     payload: { by, note: `+${by}` },
     fingerprint: `fp-${commands}`,
@@ -23,7 +24,7 @@ async function add(tenant: string, counter: string, by: number): Promise<void> {
     roles: [],
   };
   const answer = await aggregateStub(env, stream).execute(request);
-  expect(answer.httpStatus).toBe(200);
+  expect(answer.body.status).toBe('accepted');
 }
 
 /** Waits until the projection has applied everything in the feed (bounded). */

@@ -13,7 +13,7 @@
  * - the queued commands: the client's IndexedDB outbox, which a redirect or a
  *   reload does not touch.
  */
-import type { OidcConfig } from '@tidemark/core';
+import type { OidcConfig } from '@tidemark/core/protocol';
 import * as oauth from 'oauth4webapi';
 import { type Session, saveSession, sessionFromToken } from '../session';
 

@@ -3,7 +3,7 @@
  * configuration, the provider's answer after a redirect, and renewal before
  * the provider's token expires (renewal.ts decides; this hook waits and calls).
  */
-import type { AuthConfig } from '@tidemark/core';
+import type { AuthConfig } from '@tidemark/core/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { signOut as forgetSession, loadSession, type Session } from '../session';
 import { fetchAuthConfig } from './auth-config';

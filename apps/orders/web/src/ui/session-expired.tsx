@@ -3,7 +3,7 @@
  * token: renewing leaves the page for the provider, so the person chooses when.
  * Nothing queued is lost meanwhile: commands wait in the outbox (IndexedDB).
  */
-import type { OidcConfig } from '@tidemark/core';
+import type { OidcConfig } from '@tidemark/core/protocol';
 import { useState } from 'preact/hooks';
 import { beginSignIn } from '../auth/oidc';
 

@@ -2,7 +2,7 @@
  * Sign-in, as the deployment has it: the development form (a name and a
  * tenant, exchanged for a dev token) or the OpenID provider's own pages.
  */
-import type { AuthConfig, OidcConfig } from '@tidemark/core';
+import type { AuthConfig, OidcConfig } from '@tidemark/core/protocol';
 import { useState } from 'preact/hooks';
 import { beginSignIn } from '../auth/oidc';
 import { type Session, signIn } from '../session';
