@@ -56,6 +56,18 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        test: {
+          // `npm run test:scaffold`: packs, scaffolds an app outside the repository, installs
+          // it from the tarballs, runs its tests and starts it. Minutes; one thing at a time.
+          name: 'scaffold',
+          include: ['test/scaffold/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 1_200_000,
+        },
+      },
     ],
   },
 });
