@@ -15,7 +15,7 @@ import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
 import { readJsonBody } from './json-body';
 
-/** Role that unlocks these routes (CONTRACT.md). */
+/** Role that unlocks these routes (docs/api.md § Operations). */
 export const ADMIN_ROLE = 'admin';
 const MAX_FAULTS_BODY_BYTES = 1024;
 const ACTIONS = ['rebuild', 'pause', 'resume'] as const;
