@@ -141,4 +141,15 @@ describe('enqueue', () => {
     expect(all.map((entry) => entry.commandId)).toEqual(steps.map(([id, name]) => `${id}-${name}`));
     expect(await rowsOf(local.db, 'owners')).toEqual({ alice: { owner: 'alice', total: 10, counters: 2 } });
   });
+
+  it('scopes command ids per aggregate, as the authority does: the same id on another aggregate is a new command', async () => {
+    local = localFixture();
+    await local.enqueue(open('c1', 'same-id'));
+    const other = await local.enqueue(open('c2', 'same-id', 20));
+    expect(other).toMatchObject({ commandId: 'same-id', fresh: true, events: [{ aggregateId: 'c2' }] });
+    expect((await local.db.outbox.orderBy('seq').toArray()).map((e) => e.aggregateId)).toEqual(['c1', 'c2']);
+    // Again on the same aggregate: the first answer, nothing new.
+    expect(await local.enqueue(open('c2', 'same-id', 20))).toMatchObject({ fresh: false, events: other.events });
+    expect(await local.db.outbox.count()).toBe(2);
+  });
 });

@@ -43,7 +43,7 @@ export async function enqueue(
   return db.transaction('rw', [...SYNC_TABLES], async (tx) => {
     const t = tablesOf(tx);
     const rm = readModel.within(tx);
-    const existing = await findCommand(t, envelope.commandId);
+    const existing = await findCommand(t, envelope);
     if (existing !== undefined) {
       return { commandId: existing.commandId, events: existing.events as EventEnvelope[], fresh: false };
     }

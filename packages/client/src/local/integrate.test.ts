@@ -7,6 +7,7 @@ import { counterApp } from '../testing/test-app';
 import { readCursor } from './cursor';
 import { type IntegrateInput, integrate } from './integrate';
 import type { OutboxRecord, RejectionRecord } from './local-db';
+import { nextBatch, settleAnswers } from './outbox';
 
 const fixtures: LocalFixture[] = [];
 afterEach(() => {
@@ -315,5 +316,56 @@ describe('integrate', () => {
     expect(await outbox()).toEqual(['l-6', 'l-1']);
     // Its effects are not shown meanwhile; the command after it is decided without it.
     expect((await rows()).counters).toEqual({ c1: { id: 'c1', owner: 'bob', count: 9 } });
+  });
+
+  it('sends an accepted command again after a server reset, instead of taking unrelated versions for its own', async () => {
+    const { local, remote, sync, outbox, send } = setup();
+    remote(open('c1', 'r-open', 100));
+    await sync();
+    await local.enqueue(add('c1', 'l-add', 5));
+    const answer = await send('l-add');
+    const batch = await local.db.outbox.toArray();
+    await settleAnswers(local.db, batch, [{ kind: 'accepted', events: answer.events ?? [] }], local.now);
+    expect(await local.db.outbox.get(batch[0]?.seq as number)).toMatchObject({ status: 'accepted' });
+
+    // The server is reset: its new feed has c1 at version 2 from other commands, never l-add.
+    const reborn = new FakeAuthority(counterApp);
+    expect(reborn.execute(open('c1', 'r-open', 100), BOB).httpStatus).toBe(200);
+    expect(reborn.execute(add('c1', 'r-1', 1), BOB).httpStatus).toBe(200);
+    const page = await reborn.pull(undefined, 1000);
+    const result = await integrate(local.db, counterApp, local.readModel, {
+      events: page.events,
+      cursor: page.cursor,
+      reset: true,
+      now: local.now,
+      newId: local.newId,
+    });
+
+    expect(result.confirmed).toEqual([]);
+    expect(await outbox()).toEqual(['l-add']);
+    const [entry] = await local.db.outbox.toArray();
+    expect(entry).toMatchObject({ status: 'pending', events: [{ version: 3, payload: { by: 5, total: 6 } }] });
+    expect((await nextBatch(local.db, { maxCommands: 10, maxBytes: 1e6 }, () => 1)).map((e) => e.commandId)).toEqual([
+      'l-add',
+    ]);
+  });
+
+  it("refuses events that leave a gap in an aggregate's versions: nothing applied, the cursor stays", async () => {
+    const { local, server, remote, sync, run } = setup();
+    remote(open('c1', 'r-open', 100));
+    await sync();
+    const cursor = await readCursor(local.db);
+    remote(add('c1', 'r-1', 1));
+    remote(add('c1', 'r-2', 2));
+    const page = await server.pull(cursor, 1000);
+    const before = await snapshot(local.db);
+
+    // The frame with version 2 was lost: version 3 alone must not be applied.
+    await expect(run({ events: page.events.slice(1), cursor: page.cursor })).rejects.toThrow(/gap/);
+    expect(await snapshot(local.db)).toEqual(before);
+    expect(await readCursor(local.db)).toBe(cursor);
+    // Read again from the last good cursor, it all goes in.
+    expect(await sync()).toMatchObject({ applied: 2 });
+    expect(await local.db.aggregates.get('Counter/c1')).toMatchObject({ version: 3, state: { count: 3 } });
   });
 });

@@ -16,7 +16,7 @@ import { forgetCursor, storeCursor } from './cursor';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels, undoAll } from './effects';
 import { type LocalDb, type RejectionRecord, SYNC_TABLES, type TxTables, tablesOf } from './local-db';
-import { allCommands, applyOutboxChanges } from './outbox';
+import { allCommands, applyOutboxChanges, reopenAccepted } from './outbox';
 import { confirmEvents, rebase } from './rebase';
 
 export interface IntegrateInput {
@@ -56,6 +56,7 @@ export function integrate(
   return db.transaction('rw', [...SYNC_TABLES], async (tx) => {
     const t = tablesOf(tx);
     const rm = readModel.within(tx);
+    if (input.reset) await reopenAccepted(t);
     const pending = await allCommands(t);
     // Always: a command that just left the outbox (rejected by the authority) may still have effects to take back.
     await undoAll(t, rm);
@@ -83,7 +84,7 @@ export function integrate(
     if (input.cursor !== undefined) await storeCursor(t, input.cursor);
     return {
       applied: fresh.length,
-      confirmed: plan.confirmed,
+      confirmed: plan.confirmed.map(({ commandId }) => commandId),
       rejected: plan.rejected.map(({ rejection }) => rejection),
     };
   });

@@ -78,6 +78,9 @@ export interface RejectionRecord {
   readonly at: string;
 }
 
+/** The outbox's unique index: a command id on one aggregate. */
+export const COMMAND_KEY = '[aggregate+aggregateId+commandId]';
+
 export type LocalDb = Dexie & {
   rows: EntityTable<RowRecord, 't'>;
   aggregates: EntityTable<AggregateRecord, 'id'>;
@@ -149,6 +152,9 @@ export function openLocalDb(name: string, options: OpenOptions = {}): LocalDb {
     meta: 'key',
     rejections: '++id, commandId',
   });
+  // Command ids are unique per aggregate, not per client (the authority scopes them so). Dexie keeps the
+  // rows and rebuilds the indexes; an outbox that met version 1's rule meets this one.
+  db.version(2).stores({ outbox: `++seq, &${COMMAND_KEY}, commandId, [aggregate+aggregateId]` });
   return db;
 }
 

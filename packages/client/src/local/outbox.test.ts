@@ -1,8 +1,10 @@
 import type { EventEnvelope } from '@tidemark/core';
+import { Dexie } from 'dexie';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalFixture, localFixture } from '../testing/local-fixture';
-import type { OutboxRecord } from './local-db';
-import { nextBatch, settleAnswers } from './outbox';
+import { type OutboxRecord, openLocalDb, tablesOf } from './local-db';
+import { findCommand, nextBatch, settleAnswers } from './outbox';
 import { readPending, readRejections } from './outbox-view';
 
 let local: LocalFixture | undefined;
@@ -89,5 +91,45 @@ describe('outbox', () => {
         by: 'authority',
       },
     ]);
+  });
+
+  it('migrates a version-1 database: the outbox is kept, and its command ids become unique per aggregate', async () => {
+    const name = `tidemark-migrate-${Math.random().toString(36).slice(2)}`;
+    const old = new Dexie(name, { indexedDB, IDBKeyRange });
+    old.version(1).stores({
+      rows: '[t+k], *ix',
+      aggregates: 'id',
+      outbox: '++seq, &commandId, [aggregate+aggregateId]',
+      undo: 'seq',
+      meta: 'key',
+      rejections: '++id, commandId',
+    });
+    const entry = (aggregateId: string): OutboxRecord => ({
+      commandId: 'cmd-1',
+      aggregate: 'Counter',
+      aggregateId,
+      type: 'Open',
+      payload: { owner: 'alice' },
+      actor: 'alice',
+      roles: [],
+      events: [],
+      status: 'pending',
+      queuedAt: '2026-01-01T00:00:00.000Z',
+      attempts: 0,
+    });
+    await old.table('outbox').add(entry('c1'));
+    old.close();
+
+    const db = openLocalDb(name, { indexedDB, IDBKeyRange });
+    try {
+      expect(await db.outbox.toArray()).toEqual([{ ...entry('c1'), seq: 1 }]);
+      await db.outbox.add(entry('c2'));
+      await expect(db.outbox.add(entry('c1'))).rejects.toThrow(/ConstraintError|uniqueness/i);
+      expect(await db.transaction('r', ['outbox'], (tx) => findCommand(tablesOf(tx), entry('c2')))).toMatchObject({
+        seq: 2,
+      });
+    } finally {
+      db.close();
+    }
   });
 });

@@ -6,7 +6,7 @@
  * page are in `outbox-view.ts`.
  */
 import type { EventEnvelope } from '@tidemark/core';
-import type { LocalDb, OutboxRecord, RejectionRecord, TxTables } from './local-db';
+import { COMMAND_KEY, type LocalDb, type OutboxRecord, type RejectionRecord, type TxTables } from './local-db';
 
 /** A rejection record for an outbox entry. */
 export function rejectionOf(
@@ -18,9 +18,22 @@ export function rejectionOf(
   return { commandId: entry.commandId, command: { aggregate, aggregateId, type, payload }, ...refusal, at };
 }
 
-/** The entry queued under `commandId`, if any. */
-export function findCommand(t: Pick<TxTables, 'outbox'>, commandId: string): Promise<OutboxRecord | undefined> {
-  return t.outbox.where('commandId').equals(commandId).first();
+/** The entry queued under `commandId` on one aggregate, if any: command ids are scoped per aggregate, as at the authority. */
+export function findCommand(
+  t: Pick<TxTables, 'outbox'>,
+  key: Pick<OutboxRecord, 'aggregate' | 'aggregateId' | 'commandId'>,
+): Promise<OutboxRecord | undefined> {
+  return t.outbox.where(COMMAND_KEY).equals([key.aggregate, key.aggregateId, key.commandId]).first();
+}
+
+/**
+ * The server was reset: what it accepted is gone with it. Accepted entries
+ * become pending again, to be decided anew on the new feed and sent again;
+ * kept as accepted, they would never be sent, and the new feed's versions
+ * (from other commands) would pass for their confirmation.
+ */
+export async function reopenAccepted(t: Pick<TxTables, 'outbox'>): Promise<void> {
+  await t.outbox.filter((entry) => entry.status === 'accepted').modify({ status: 'pending' });
 }
 
 /** Adds a command at the end of the queue; returns its sequence number. */
@@ -122,7 +135,7 @@ export function settleAnswers(
 /** What a rebase does to the outbox (see `rebase.ts`). */
 export interface OutboxChanges {
   /** Confirmed by the feed: they leave. */
-  readonly confirmed: readonly string[];
+  readonly confirmed: readonly { readonly seq: number; readonly commandId: string }[];
   /** Decided again: their new optimistic events. */
   readonly redecided: readonly { readonly seq: number; readonly events: readonly EventEnvelope[] }[];
   /** No longer pass: they leave, and their rejection is kept. */
@@ -131,7 +144,7 @@ export interface OutboxChanges {
 
 /** Writes a rebase's outcome, inside the caller's transaction. */
 export async function applyOutboxChanges(t: Pick<TxTables, 'outbox' | 'rejections'>, changes: OutboxChanges) {
-  if (changes.confirmed.length > 0) await t.outbox.where('commandId').anyOf(changes.confirmed).delete();
+  if (changes.confirmed.length > 0) await t.outbox.bulkDelete(changes.confirmed.map(({ seq }) => seq));
   for (const { seq, events } of changes.redecided) await t.outbox.update(seq, { events });
   for (const { seq, rejection } of changes.rejected) {
     await t.outbox.delete(seq);

@@ -115,7 +115,7 @@ describe('rebase', () => {
       add('c1', 'l-add', 2),
     ];
     const result = plan({ pending, fresh: [opened], confirmed: new Map([['Counter/c1', counter(0, 1)]]) });
-    expect(result.confirmed).toEqual(['l-open']);
+    expect(result.confirmed).toEqual([{ seq: pending[0]?.seq, commandId: 'l-open' }]);
     expect(result.replay.map((r) => r.seq)).toEqual([pending[1]?.seq, pending[2]?.seq]);
     expect(replayed(result)[1]).toEqual([[2, { by: 2, total: 2 }]]);
   });
@@ -123,7 +123,9 @@ describe('rebase', () => {
   it('confirms an accepted command whose stream is already past its events (a retried command id)', () => {
     const events = [event('c1', 2, 'Added', { by: 2, total: 2 }, 'l-add')];
     const pending = [add('c1', 'l-add', 2, { status: 'accepted', events })];
-    expect(plan({ pending, confirmed: new Map([['Counter/c1', counter(2, 2)]]) }).confirmed).toEqual(['l-add']);
+    expect(plan({ pending, confirmed: new Map([['Counter/c1', counter(2, 2)]]) }).confirmed).toEqual([
+      { seq: pending[0]?.seq, commandId: 'l-add' },
+    ]);
     // Not yet there: it stays, with the authority's events.
     const behind = plan({ pending, confirmed: new Map([['Counter/c1', counter(0, 1)]]) });
     expect(behind.confirmed).toEqual([]);

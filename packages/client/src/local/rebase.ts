@@ -36,12 +36,23 @@ export function confirmEvents(
     const id = streamKey(raw.aggregate, raw.aggregateId);
     const current = states.get(id) ?? known.get(id) ?? { state: aggregate?.initialState, version: 0 };
     if (raw.version <= current.version) continue;
+    // Versions are contiguous per aggregate; a gap is a lost event: refuse the step, so the cursor stays
+    // at the last good place and the feed is read again from there, rather than skip the event for good.
+    if (raw.version > current.version + 1) throw new FeedGapError(id, current.version, raw.version);
     const event = app.upcast(raw);
     fresh.push(event);
     const state = aggregate === undefined ? current.state : aggregate.evolve(current.state, event);
     states.set(id, { id, state, version: event.version });
   }
   return { fresh, states: [...states.values()] };
+}
+
+/** Feed events that skip versions of an aggregate. */
+export class FeedGapError extends Error {
+  constructor(stream: string, have: number, got: number) {
+    super(`feed gap on ${stream}: version ${got} follows ${have}`);
+    this.name = 'FeedGapError';
+  }
 }
 
 export interface RebaseInput {
@@ -81,15 +92,16 @@ export function rebase(app: App, input: RebaseInput): RebasePlan {
   const confirmedBy = new Set(
     input.fresh.map((e) => `${e.meta.commandId}\u0000${streamKey(e.aggregate, e.aggregateId)}`),
   );
-  const confirmed: string[] = [];
+  const confirmed: { seq: number; commandId: string }[] = [];
   const remaining: OutboxRecord[] = [];
   for (const entry of input.pending) {
     const id = streamKey(entry.aggregate, entry.aggregateId);
     const last = (entry.events as EventEnvelope[]).at(-1);
     const seen =
       entry.status === 'accepted' && last !== undefined && last.version <= (input.confirmed.get(id)?.version ?? 0);
-    if (seen || confirmedBy.has(`${entry.commandId}\u0000${id}`)) confirmed.push(entry.commandId);
-    else remaining.push(entry);
+    if (seen || confirmedBy.has(`${entry.commandId}\u0000${id}`)) {
+      confirmed.push({ seq: entry.seq as number, commandId: entry.commandId });
+    } else remaining.push(entry);
   }
 
   const replay: { seq: number; events: readonly EventEnvelope[] }[] = [];

@@ -33,8 +33,11 @@ function sockets(server: FakeAuthority) {
 /** Counts the steps run, to show how many transactions the frames cost. */
 class CountingSteps extends SyncSteps {
   runs = 0;
+  /** Called as each step starts: lets a test deliver a frame while a step runs. */
+  onRun: (runs: number) => void = () => undefined;
   override run(input: StepInput): Promise<void> {
     this.runs += 1;
+    this.onRun(this.runs);
     return super.run(input);
   }
 }
@@ -97,7 +100,7 @@ describe('LiveFeed', () => {
     const running = steps.run({ events: [] });
     for (const frame of frames) net.opened[0]?.send(frame);
     await running;
-    await steps.idle();
+    await vi.waitFor(() => expect(steps.runs).toBe(3));
     await steps.idle();
     // One step for the three frames, after the one under way.
     expect(steps.runs).toBe(3);
@@ -140,5 +143,32 @@ describe('LiveFeed', () => {
     vi.setSystemTime(Date.now() + 1000);
     await live.open();
     expect(live.retryIn()).toBe(2000);
+  });
+
+  it('integrates no frame after one that failed: the cursor stays at the last good one for the pull', async () => {
+    const { local, server, net, steps, live, cursors, remote, closes } = setup();
+    remote('c1', 'r-open', 'Open', { owner: 'bob', limit: 100 });
+    const first = await server.pull(undefined, 1);
+    await steps.run({ events: first.events, cursor: first.cursor });
+    await live.open();
+    remote('c1', 'r-add-1', 'Add', { by: 1 });
+    remote('c1', 'r-add-2', 'Add', { by: 2 });
+    remote('c2', 'r-open-2', 'Open', { owner: 'bob', limit: 100 });
+    const rest = await server.pull(first.cursor, 10);
+    const [, add2, open2] = rest.events;
+    // A frame that cannot be integrated (version 2 of c1 went missing), then one on another aggregate.
+    const broken: LiveFrame = { events: [add2 as never], cursor: 'after-add-2' };
+    const later: LiveFrame = { events: [open2 as never], cursor: rest.cursor };
+    steps.onRun = (runs) => {
+      if (runs === 2) net.opened[0]?.send(later); // arrives while the broken frame's step runs
+    };
+    net.opened[0]?.send(broken);
+    await vi.waitFor(() => expect(closes()).toBe(1));
+    await steps.idle();
+    await steps.idle();
+
+    expect(cursors).toEqual([first.cursor]);
+    expect(await readCursor(local.db)).toBe(first.cursor);
+    expect(await rowsOf(local.db, 'counters')).toEqual({ c1: { id: 'c1', owner: 'bob', count: 0 } });
   });
 });

@@ -30,6 +30,10 @@ export class LiveFeed {
   #failures = 0;
   #retryAt = 0;
   #buffer: { events: EventEnvelope[]; cursor: string | undefined } = { events: [], cursor: undefined };
+  /** The socket's last step, settled. */
+  #flow: Promise<unknown> = Promise.resolve();
+  /** A step of this socket failed: its later frames are dropped until a new socket opens. */
+  #broken = false;
 
   constructor(options: LiveOptions) {
     this.#o = options;
@@ -46,6 +50,8 @@ export class LiveFeed {
 
   /** Opens the socket from the stored cursor; a failure only delays the next try. */
   async open(): Promise<void> {
+    await this.#flow;
+    this.#broken = false;
     const cursor = await readCursor(this.#o.syncDb);
     const openedAt = Date.now();
     try {
@@ -81,15 +87,23 @@ export class LiveFeed {
    * per frame would make a long offline queue drain in quadratic time.
    */
   #buffered(events: readonly EventEnvelope[], cursor: string): void {
+    if (this.#broken) return; // a frame before this one failed: the pull reads them all again
     const first = this.#buffer.events.length === 0;
     this.#buffer.events.push(...events);
     this.#buffer.cursor = cursor;
     if (!first) return;
-    void this.#o.steps.idle().then(() => {
+    // After this socket's previous step: if that one failed, these frames must not move the cursor past it.
+    this.#flow = Promise.all([this.#flow, this.#o.steps.idle()]).then(async () => {
       const { events: buffered, cursor: last } = this.#buffer;
       this.#buffer = { events: [], cursor: undefined };
-      // A frame that cannot be integrated: drop the socket; the pull that follows reads it again.
-      return this.#o.steps.run({ events: buffered, cursor: last }).catch(() => this.close());
+      if (this.#broken || last === undefined) return;
+      try {
+        await this.#o.steps.run({ events: buffered, cursor: last });
+      } catch {
+        // A frame that cannot be integrated: drop the socket; the pull that follows reads it again.
+        this.#broken = true;
+        this.close();
+      }
     });
   }
 }
