@@ -56,6 +56,21 @@ export const HANDOFF_TIMEOUT_MS = 2000;
 export const PROJECTION_PAGE = 500;
 
 /**
+ * Pages a projection applies per generation in one run before it hands the
+ * rest to its alarm. Cloudflare bounds the CPU of one invocation (`wrangler
+ * dev` does not), and a rebuild of a long feed is many pages: each run stays
+ * well under the bound, and reads are served between runs.
+ */
+export const FOLLOW_PAGES_PER_RUN = 8;
+
+/**
+ * Parsed view rows a projection object keeps in memory for repeated reads.
+ * The object shares 128 MB with the rest of its isolate; rows are small
+ * records, so this is a few MB at most, and the hot rows of a tenant fit.
+ */
+export const HOT_ROWS = 1000;
+
+/**
  * Live sockets one tenant may hold open at once. A hibernated socket costs no
  * CPU, but each is memory in the feed object and a fan-out target on every
  * append; 500 covers many devices per tenant with room to spare.

@@ -12,6 +12,10 @@ export const POISON = 13;
 /** Tests turn the poison off to show a retried dead letter succeeding. */
 export const poison = { active: true };
 
+/** A handler waits at an `Added` of this amount while `hold.until` is set: a rebuild held mid-way. */
+export const HOLD = 17;
+export const hold: { until: Promise<void> | undefined } = { until: undefined };
+
 const AddedV2 = z.object({ by: z.number().int(), note: z.string() });
 
 export const Counter = defineAggregate({
@@ -65,6 +69,7 @@ const totalsHandlers = {
   ) {
     const { by, note } = event.payload as { by: number; note: string };
     if (by === POISON && poison.active) throw new Error(`refusing ${POISON}`);
+    if (by === HOLD && hold.until !== undefined) await hold.until;
     const row = (await store.get('totals', event.aggregateId)) ?? {
       counter: event.aggregateId,
       count: 0,

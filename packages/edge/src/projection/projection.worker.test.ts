@@ -1,30 +1,12 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { NAME_SEPARATOR } from '@tidemark/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { addToCounter } from '../../test/counter-commands';
 import { POISON, poison } from '../../test/fixture-app';
-import type { ExecuteRequest, StreamRef } from '../aggregate/aggregate-rpc';
-import { aggregateStub } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
 import { SqlMeta } from '../sql-meta';
 import { READS_BEFORE_FAILED } from './projection-lifecycle';
 import { projectionStub } from './projection-stub';
-
-let commands = 0;
-async function add(tenant: string, counter: string, by: number): Promise<void> {
-  commands += 1;
-  const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: counter };
-  const request: ExecuteRequest = {
-    stream,
-    commandId: `cmd-${commands}`,
-    type: 'Add',
-    payload: { by, note: `+${by}` },
-    fingerprint: `fp-${commands}`,
-    actor: 'tester',
-    roles: [],
-  };
-  const answer = await aggregateStub(env, stream).execute(request);
-  expect(answer.httpStatus).toBe(200);
-}
 
 /** Waits until the projection has applied everything in the feed (bounded). */
 async function settle(tenant: string, projection: string): Promise<void> {
@@ -55,7 +37,7 @@ describe('ProjectionObject', () => {
       ['a', 4],
       ['b', 5],
     ] as const)
-      await add(tenant, counter, by);
+      await addToCounter(tenant, counter, by);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect((await totals.get('totals', 'a'))?.value).toEqual({
@@ -76,9 +58,9 @@ describe('ProjectionObject', () => {
 
   it('records a dead letter and goes on under the skip policy; a retry applies it once healed', async () => {
     const tenant = 'skip';
-    await add(tenant, 'a', 1);
-    await add(tenant, 'a', POISON);
-    await add(tenant, 'a', 2);
+    await addToCounter(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', POISON);
+    await addToCounter(tenant, 'a', 2);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 3, events: 2 });
@@ -101,9 +83,9 @@ describe('ProjectionObject', () => {
 
   it('stops at the failing event under the stop policy, and goes on after the letter is retried', async () => {
     const tenant = 'stop';
-    await add(tenant, 'a', 1);
-    await add(tenant, 'a', POISON);
-    await add(tenant, 'a', 2);
+    await addToCounter(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', POISON);
+    await addToCounter(tenant, 'a', 2);
     const strict = projectionStub(env, tenant, 'strict-totals');
     const head = await feedStub(env, tenant).head();
     expect(await strict.waitForPosition(head, 1500)).toBe(false);
@@ -127,11 +109,11 @@ describe('ProjectionObject', () => {
 
   it('pauses and resumes', async () => {
     const tenant = 'pause';
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect(await totals.pause()).toMatchObject({ state: 'paused' });
-    await add(tenant, 'a', 5);
+    await addToCounter(tenant, 'a', 5);
     const head = await feedStub(env, tenant).head();
     expect(await totals.waitForPosition(head, 300)).toBe(false);
     expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 1 });
@@ -141,7 +123,7 @@ describe('ProjectionObject', () => {
 
   it('rebuilds into shadow tables and swaps them in, equal to the incremental result', async () => {
     const tenant = 'rebuild';
-    for (let i = 0; i < 40; i += 1) await add(tenant, `c${i % 7}`, (i % 5) + 1);
+    for (let i = 0; i < 40; i += 1) await addToCounter(tenant, `c${i % 7}`, (i % 5) + 1);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     const before = await allRows(tenant, 'counter-totals', 'totals');
@@ -167,7 +149,7 @@ describe('ProjectionObject', () => {
 
   it('lists rows in key order, page by page', async () => {
     const tenant = 'list';
-    for (const counter of ['d', 'a', 'c', 'e', 'b']) await add(tenant, counter, 1);
+    for (const counter of ['d', 'a', 'c', 'e', 'b']) await addToCounter(tenant, counter, 1);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     const first = await totals.list('totals', undefined, 2);
@@ -181,8 +163,8 @@ describe('ProjectionObject', () => {
   });
 
   it('keeps tenants apart', async () => {
-    await add('tenant-a', 'same', 1);
-    await add('tenant-b', 'same', 100);
+    await addToCounter('tenant-a', 'same', 1);
+    await addToCounter('tenant-b', 'same', 100);
     await settle('tenant-a', 'counter-totals');
     await settle('tenant-b', 'counter-totals');
     expect((await projectionStub(env, 'tenant-a', 'counter-totals').get('totals', 'same'))?.value).toMatchObject({
@@ -195,12 +177,12 @@ describe('ProjectionObject', () => {
 
   it('says it failed when the feed cannot be read, instead of retrying the same page forever', async () => {
     const tenant = 'unreadable';
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     await settle(tenant, 'counter-totals');
     const feed = feedStub(env, tenant);
     // Every read fails from now on: the nudge after this append, and each retry.
     await feed.setFaults({ failReads: 1_000 });
-    await add(tenant, 'a', 2);
+    await addToCounter(tenant, 'a', 2);
     const totals = projectionStub(env, tenant, 'counter-totals');
     const object = durable(tenant, 'counter-totals');
     let retries = 0;
@@ -232,7 +214,7 @@ describe('ProjectionObject', () => {
 
   it('a nudge up to a head it has applied reads nothing from the feed', async () => {
     const tenant = 'nudge-head';
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     // Both projections: neither may be reading when the fault is armed.
     await settle(tenant, 'counter-totals');
     await settle(tenant, 'strict-totals');
@@ -260,7 +242,7 @@ describe('ProjectionObject', () => {
       }
     });
     // The feed's nudge after this append is the first call that reads them.
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect(await totals.status()).toMatchObject({ state: 'paused', lag: 1 });
     await runInDurableObject(object, (_instance, state) => {
