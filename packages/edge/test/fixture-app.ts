@@ -102,12 +102,19 @@ export const strictTotals = defineProjection({
   handlers: totalsHandlers,
 });
 
+/** Calls of the app's per-event read hook: tests count them to see where live fan-out runs. */
+export const eventReads = { count: 0 };
+
 export const fixtureApp = defineApp({
   name: 'fixture',
   aggregates: [Counter],
   projections: [counterTotals, strictTotals],
   upcasters: counterUpcasters,
   // A viewer reads events without their note: the per-event read hook, for the tests of where it applies.
-  readEvent: (access, event) =>
-    access.roles.includes('viewer') ? { ...event, payload: { ...(event.payload as object), note: null } } : event,
+  readEvent: (access, event) => {
+    eventReads.count += 1;
+    return access.roles.includes('viewer')
+      ? { ...event, payload: { ...(event.payload as object), note: null } }
+      : event;
+  },
 });
