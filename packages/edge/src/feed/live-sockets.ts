@@ -5,13 +5,16 @@
  * use the hibernation API: an idle socket keeps no object in memory and costs
  * no CPU.
  *
- * Frames go out after the call that caused them has answered (an append, an
- * upgrade), one frame per socket per turn, so neither waits on reading and
- * redacting for every socket, and a socket opened with no cursor gets the
- * feed a page at a time. A socket's attachment (at most 2 KiB) holds only its
+ * Frames go out after the call that caused them (an append, an upgrade), one
+ * frame per socket per turn, so neither waits on reading and redacting for
+ * every socket, and a socket opened with no cursor gets the feed a page at a
+ * time. Turns run on the feed's alarm: an invocation of its own, which
+ * survives hibernation, and goes on while any socket is still behind (a timer
+ * set during a request stalled the next request under `wrangler dev`). A socket's attachment (at most 2 KiB) holds only its
  * id, position and expiry; the caller's access, as large as its token, is a row.
  */
 import { type Access, type EventEnvelope, MAX_LIVE_FRAME_BYTES, TidemarkError } from '@tidemark/core';
+import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, PAGE_ENVELOPE_BYTES, TOKEN_EXPIRED_CLOSE } from '../limits';
 import { listedBytes, type PositionedEvent } from './feed-store';
@@ -49,8 +52,6 @@ export class LiveSockets {
   readonly #feed: LiveFeed;
   /** The access of sockets already read from storage, by socket id. */
   readonly #access = new Map<string, Access>();
-  /** A turn of sending is scheduled: later calls ride on it. */
-  #scheduled = false;
 
   constructor(ctx: DurableObjectState, feed: LiveFeed) {
     this.#ctx = ctx;
@@ -106,7 +107,7 @@ export class LiveSockets {
     this.#access.set(state.id, access);
     this.#ctx.acceptWebSocket(server);
     server.serializeAttachment(state);
-    this.#schedule();
+    await this.#turnSoon();
     await this.armExpiryAlarm();
     const protocol = request.headers.get('sec-websocket-protocol');
     const headers = protocol?.split(',').some((p) => p.trim() === 'tidemark')
@@ -129,9 +130,9 @@ export class LiveSockets {
     }
   }
 
-  /** After an append: every socket gets what it has not seen, once the append has answered. */
-  fanOut(): void {
-    this.#schedule();
+  /** After an append: every socket gets what it has not seen, on the alarm, once the append has answered. */
+  async fanOut(): Promise<void> {
+    if (this.#ctx.getWebSockets().length > 0) await this.#turnSoon();
   }
 
   /** On the feed's alarm: closes the sockets whose token has expired. */
@@ -150,29 +151,21 @@ export class LiveSockets {
       const state = socket.deserializeAttachment() as SocketState | null;
       if (state !== null && state.expiresAt > now) next = Math.min(next, state.expiresAt);
     }
-    if (next === Number.POSITIVE_INFINITY) return;
-    const current = await this.#ctx.storage.getAlarm();
-    if (current === null || next < current) await this.#ctx.storage.setAlarm(next);
+    if (next !== Number.POSITIVE_INFINITY) await alarmNoLaterThan(this.#ctx.storage, next);
   }
 
-  /** A turn of sending, after the current call has answered (a timer runs once it has). */
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setTimeout(() => {
-      this.#scheduled = false;
-      this.#turn();
-    }, 0);
-  }
-
-  /** One frame to each socket that is behind; another turn while any is still behind. */
-  #turn(): void {
+  /** One frame to each socket that is behind; the feed's alarm runs the next turn while any still is. */
+  async turn(): Promise<void> {
     let behind = false;
     for (const socket of this.#ctx.getWebSockets()) {
       const state = socket.deserializeAttachment() as SocketState | null;
       if (state !== null && this.#sendFrame(socket, state)) behind = true;
     }
-    if (behind) this.#schedule();
+    if (behind) await this.#turnSoon();
+  }
+
+  #turnSoon(): Promise<void> {
+    return alarmNoLaterThan(this.#ctx.storage, Date.now());
   }
 
   /**

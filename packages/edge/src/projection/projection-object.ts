@@ -21,6 +21,7 @@ import {
   type Tables,
   TidemarkError,
 } from '@tidemark/core';
+import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
@@ -256,15 +257,10 @@ export function createProjectionObject(app: App) {
         if (budget === 0) break;
       }
       if (leftoverGenerations(held.record.lifecycle, store.generations()).length > 0) {
-        this.#alarmWithin(0).catch((error) => console.warn('tidemark: projection alarm not set', String(error)));
+        alarmNoLaterThan(this.ctx.storage, Date.now()).catch((error) =>
+          console.warn('tidemark: projection alarm not set', String(error)),
+        );
       }
-    }
-
-    /** Sets the alarm to ring within `delayMs`, unless it rings sooner already. */
-    async #alarmWithin(delayMs: number): Promise<void> {
-      const at = Date.now() + delayMs;
-      const current = await this.ctx.storage.getAlarm();
-      if (current === null || at < current) await this.ctx.storage.setAlarm(at);
     }
 
     #save(held: Held, record: ProjectionRecord): void {
@@ -307,7 +303,7 @@ export function createProjectionObject(app: App) {
       const feed = feedStub(this.env, held.ref.tenant);
       for (let pages = 0; ; pages += 1) {
         if (!followedGenerations(held.record.lifecycle).includes(gen)) return;
-        if (pages === FOLLOW_PAGES_PER_RUN) return this.#alarmWithin(0);
+        if (pages === FOLLOW_PAGES_PER_RUN) return alarmNoLaterThan(this.ctx.storage, Date.now());
         const from = store.checkpoint(gen);
         // Another call may have paused, rebuilt or applied meanwhile: then it starts over from what is stored.
         const unchanged = () =>
@@ -318,7 +314,8 @@ export function createProjectionObject(app: App) {
         } catch (error) {
           const next = this.#update(held, { type: 'readFailed', message: String(error), position: from + 1 });
           // Until it gives up (failed), an alarm tries again; a nudge or a read may try sooner.
-          if (followedGenerations(next).length > 0) await this.#alarmWithin(retryDelay(next.readFailures));
+          if (followedGenerations(next).length > 0)
+            await alarmNoLaterThan(this.ctx.storage, Date.now() + retryDelay(next.readFailures));
           return;
         }
         this.#update(held, { type: 'readSucceeded' });
