@@ -64,7 +64,12 @@ export function adminRoutes(app: App) {
     const outcome = await projectionStub(c.env, c.var.access.tenant, projection).retryDeadLetter(Number(match?.[2]));
     if (!outcome.ok && outcome.error.code === 'not_found') fail('not_found', 'no such dead letter');
     // A handler that fails again is an answer, not an error: the letter stays, with its new error.
-    return c.json({ id: c.req.param('id'), ok: outcome.ok, ...(!outcome.ok && { error: outcome.error.message }) });
+    // `rebuilding`: applied by a rebuild, in feed order, because later events were applied already.
+    return c.json({
+      id: c.req.param('id'),
+      ok: outcome.ok,
+      ...(outcome.ok ? { rebuilding: outcome.value.rebuilding } : { error: outcome.error.message }),
+    });
   });
 
   routes.get('/metrics', async (c) => {

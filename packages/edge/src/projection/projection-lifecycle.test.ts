@@ -6,6 +6,7 @@ import {
   type Lifecycle,
   type LifecycleEvent,
   leftoverGenerations,
+  letterRetry,
   lifecycleFromLegacyMeta,
   type Phase,
   READS_BEFORE_FAILED,
@@ -92,6 +93,16 @@ describe('projection lifecycle', () => {
     expect(transition(fresh, { type: 'letterApplied', position: 7, checkpoint: 6 })).toBe(fresh);
     // Resuming tries the event again.
     expect(transition(failed, { type: 'resume' })).toEqual(fresh);
+  });
+
+  it('retries a dead letter on its own only when no later event was applied or order does not matter', () => {
+    // A `stop` projection failed at 7 with its checkpoint at 6: nothing later was applied.
+    expect(letterRetry(false, 7, 6)).toBe('apply');
+    // A skipped letter that is the newest event applied so far.
+    expect(letterRetry(false, 7, 7)).toBe('apply');
+    // Events after it were applied: applying it now would put it after them.
+    expect(letterRetry(false, 7, 9)).toBe('rebuild');
+    expect(letterRetry(true, 7, 9)).toBe('apply');
   });
 
   it('retries failed reads, then fails saying which page it cannot read', () => {

@@ -129,6 +129,17 @@ export function followedGenerations(state: Lifecycle): number[] {
   return [];
 }
 
+/**
+ * How a retried dead letter of the active generation, at `position`, applies
+ * without applying an old event after newer ones: on its own when nothing
+ * after it has been applied (a `stop` projection holds every later event) or
+ * when the handlers do not depend on order; otherwise by a rebuild, which
+ * applies every event again in feed order, the healed one in its place.
+ */
+export function letterRetry(commutative: boolean, position: number, checkpoint: number): 'apply' | 'rebuild' {
+  return commutative || position >= checkpoint ? 'apply' : 'rebuild';
+}
+
 /** The shadow generation of a rebuild under way (or waiting behind a pause or failure). */
 export function shadowOf(state: Lifecycle): number | undefined {
   const work = workOf(state.phase);

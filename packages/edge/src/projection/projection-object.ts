@@ -38,11 +38,13 @@ import {
   type Lifecycle,
   type LifecycleEvent,
   leftoverGenerations,
+  letterRetry,
   shadowOf,
   transition,
 } from './projection-lifecycle';
 import type {
   DeadLetterInfo,
+  LetterRetried,
   ProjectionRef,
   ProjectionRpc,
   ProjectionStatus,
@@ -163,7 +165,10 @@ export function createProjectionObject(app: App) {
       }));
     }
 
-    async retryDeadLetter(ref: ProjectionRef, id: number): Promise<RpcResult<null, 'not_found' | 'handler_failed'>> {
+    async retryDeadLetter(
+      ref: ProjectionRef,
+      id: number,
+    ): Promise<RpcResult<LetterRetried, 'not_found' | 'handler_failed'>> {
       const held = this.#init(ref);
       const { store, projection } = held;
       const gen = held.record.lifecycle.active;
@@ -176,6 +181,11 @@ export function createProjectionObject(app: App) {
       if (refused !== undefined) {
         store.addDeadLetters(gen, [{ ...refused, position: letter.position }], new Date().toISOString());
         return failure('handler_failed', refused.error);
+      }
+      if (letterRetry(projection.commutative, letter.position, store.checkpoint(gen)) === 'rebuild') {
+        this.#update(held, { type: 'rebuild', version: projection.version });
+        void this.#catchUp();
+        return success({ rebuilding: true });
       }
       this.ctx.storage.transactionSync(() => {
         store.write(gen, result.changes);
@@ -194,7 +204,7 @@ export function createProjectionObject(app: App) {
       });
       this.#cache.clear();
       void this.#catchUp();
-      return success(null);
+      return success({ rebuilding: false });
     }
 
     /** Resumes what a run left: a catch-up past its page budget, a read to retry, generations to drop. */
