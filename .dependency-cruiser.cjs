@@ -1,6 +1,6 @@
 /**
- * Layers point one way (DESIGN.md): core <- edge, client, cli <- apps.
- * `pnpm check` fails on any import that breaks this.
+ * Layers point one way: core <- edge, client, cli <- apps <- test.
+ * `npm run check` fails on any import that breaks this.
  */
 module.exports = {
   forbidden: [
@@ -24,9 +24,31 @@ module.exports = {
       to: { path: ['^packages/(edge|cli)/', '^apps/'] },
     },
     {
+      name: 'cli-not-runtime',
+      comment: 'the CLI talks to any Tidemark app over HTTP: it knows core (the wire), not the edge or the client',
+      severity: 'error',
+      from: { path: '^packages/cli/' },
+      to: { path: ['^packages/(edge|client)/', '^apps/'] },
+    },
+    {
+      name: 'no-deep-imports',
+      comment: 'another package is reached by its name and its package.json exports, never by a path into its src/',
+      severity: 'error',
+      // The browser benchmark measures the client's local store without the worker around it, on purpose.
+      from: { path: '^(packages/[^/]+|apps/[^/]+|test)/', pathNot: '^test/bench/browser/' },
+      to: { path: '^packages/[^/]+/src/', pathNot: '^$1/', dependencyTypes: ['local'] },
+    },
+    {
+      name: 'test-is-a-leaf',
+      comment: 'the end-to-end, HTTP and fault suites use the packages; nothing shipped uses them',
+      severity: 'error',
+      from: { path: '^(packages|apps)/' },
+      to: { path: '^test/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
-      from: {},
+      from: { path: '^(packages|apps)/' },
       to: { circular: true },
     },
   ],

@@ -203,7 +203,7 @@ it('every offline command ends accepted or rejected with a reason, none applied 
 // BUG: after the authority rejects a command of a batch, the client re-decides the commands it has
 // not sent yet on its local confirmed state, which lacks everything other actors did while it was
 // offline (it pushes before it pulls), and rejects them itself ("by: rebase") without asking the
-// authority. SyncEngine.#settle runs `#integrate([], undefined)` with `final` true and the batch
+// authority. Push's settle (sync/push.ts) ran a step with no events with `final` true and the batch
 // already out of `inFlight`. E.g. ShipOrder of an order another actor paid: rejected `invalid_state`
 // (the authority accepts it); PayOrder of an order another actor created: rejected
 // `order_not_found` (the order exists). Views stay equal to the edge, but valid commands are
@@ -256,8 +256,8 @@ function decideAsTheAuthority(other: readonly Command[]): void {
 // the TCP connection survives), every live frame (one event per accepted command) runs a full sync
 // step: undo the effects of every queued command, apply the event, re-decide and re-apply every
 // queued command. With ~200 commands queued a step takes ~1 s, and the pull that would confirm
-// everything at once waits behind them (`#steps` runs in arrival order); when a batch had a
-// rejection, #settle's rebase waits too, so the next batch is held back: a reconnect with 300
+// everything at once waits behind them (`SyncSteps` runs in arrival order); when a batch had a
+// rejection, push's rebase step waits too, so the next batch is held back: a reconnect with 300
 // queued commands took ~95 s, its second batch sent 89 s after the first was answered. Here: 200
 // queued commands are not all confirmed 20 s after the network is back. Remove `.fails` once
 // frames are coalesced or a step no longer replays the whole outbox per event.

@@ -5,7 +5,7 @@
  * `next` says there is more), and a rebuild over big events ends. The
  * example's schema bounds a structured address.
  */
-import { MAX_FEED_PAGE_BYTES, MAX_LIVE_FRAME_BYTES, MAX_VIEW_PAGE_BYTES } from '@tidemark/core';
+import { MAX_FEED_PAGE_BYTES, MAX_LIVE_FRAME_BYTES, MAX_VIEW_PAGE_BYTES } from '@tidemark/core/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Api, connect, expectAccepted, expectError, newTenant, uniqueId } from './client';
 import { createOrder, type OrderItem } from './order-commands';

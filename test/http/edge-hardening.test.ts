@@ -3,7 +3,7 @@
  * characters, live sockets that outlive their token, the canonical form of a
  * bearer token, and the per-command size limit inside a batch.
  */
-import { MAX_COMMAND_BYTES } from '@tidemark/core';
+import { MAX_COMMAND_BYTES } from '@tidemark/core/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Api, connect, expectAccepted, expectError, newTenant, uniqueId } from './client';
 import { secondsFromNow, signToken } from './jwt';

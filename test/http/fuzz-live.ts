@@ -11,7 +11,7 @@
  *   in every feed and view page the run reads, which must stay within their
  *   byte bounds (see fuzz-wire.ts).
  */
-import { MAX_LIVE_FRAME_BYTES } from '@tidemark/core';
+import { MAX_LIVE_FRAME_BYTES } from '@tidemark/core/runtime';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { type FuzzCase, type FuzzContext, header, otherTenantOf, pick, tenantOf } from './fuzz-context';

@@ -5,7 +5,7 @@
  * blanket promises: no 5xx, every error a contract code, JSON everywhere,
  * and every feed page, view page and live frame within its byte bound.
  */
-import { MAX_FEED_PAGE_BYTES, MAX_VIEW_PAGE_BYTES } from '@tidemark/core';
+import { MAX_FEED_PAGE_BYTES, MAX_VIEW_PAGE_BYTES } from '@tidemark/core/runtime';
 import { liveFrameProblems, sendUpgrade } from './fuzz-live';
 
 /**

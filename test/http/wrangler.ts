@@ -19,6 +19,8 @@ export interface WranglerOptions {
   readonly readyTimeoutMs?: number;
   /** Another wrangler config, relative to the repository (default: the root wrangler.toml). */
   readonly config?: string;
+  /** Worker variables on top of the config's (`--var KEY:VALUE`), e.g. an OpenID provider's settings. */
+  readonly vars?: Readonly<Record<string, string>>;
   /** More `wrangler dev` arguments (e.g. `--log-level warn`). */
   readonly extraArgs?: readonly string[];
   /**
@@ -71,6 +73,7 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
       persistTo,
       '--show-interactive-dev-session=false',
       ...(options.config === undefined ? [] : ['--config', options.config]),
+      ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
       ...(options.extraArgs ?? []),
     ],
     {

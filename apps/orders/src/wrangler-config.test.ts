@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { devAuthEnabled, faultsEnabled } from '@tidemark/edge/testing';
 import { describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
-import { devAuthEnabled, faultsEnabled } from '../../../packages/edge/src/http/dev-switches';
 
 const config = (env?: string) =>
   unstable_readConfig({

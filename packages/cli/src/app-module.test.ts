@@ -1,7 +1,6 @@
-import { defineAggregate, defineApp, type StandardSchemaV1 } from '@tidemark/core';
+import { defineAggregate, defineApp, type EventEnvelope, type StandardSchemaV1 } from '@tidemark/core';
 import { describe, expect, it } from 'vitest';
 import { findApp, foldStream, splitAppSpecifier } from './app-module';
-import type { WireEvent } from './wire';
 
 /** A schema that accepts anything as `T`: the CLI's tests need no validation library. */
 const shape = <T>(): StandardSchemaV1<unknown, T> => ({
@@ -24,7 +23,7 @@ const app = defineApp({
   upcasters: [{ type: 'Added', fromVersion: 1, upcast: (payload) => ({ by: (payload as { n: number }).n }) }],
 });
 
-const added = (version: number, payload: unknown, schemaVersion = 2): WireEvent => ({
+const added = (version: number, payload: unknown, schemaVersion = 2): EventEnvelope => ({
   id: `e-${version}`,
   aggregate: 'Counter',
   aggregateId: 'c-1',

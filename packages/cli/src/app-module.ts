@@ -2,9 +2,8 @@
  * `--app <module>`: finds the app a module exports and folds a stream with
  * the app's own decider, the way the server rebuilds an aggregate.
  */
-import type { App } from '@tidemark/core';
+import type { App, EventEnvelope } from '@tidemark/core';
 import { CliError, EXIT } from './cli-error';
-import type { WireEvent } from './wire';
 
 /** Imports a module named on the command line (the bin bundles TypeScript first). */
 export type ModuleLoader = (specifier: string) => Promise<Readonly<Record<string, unknown>>>;
@@ -43,7 +42,7 @@ export function splitAppSpecifier(specifier: string): { module: string; exportNa
 }
 
 /** The state after `events`, each upcast first, from the aggregate's initial state. */
-export function foldStream(app: App, aggregateType: string, events: readonly WireEvent[]): unknown {
+export function foldStream(app: App, aggregateType: string, events: readonly EventEnvelope[]): unknown {
   const aggregate = app.aggregates.get(aggregateType);
   if (aggregate === undefined) {
     throw new CliError('unknown_aggregate', `the app ${app.name} has no aggregate ${aggregateType}`, EXIT.usage);

@@ -2,8 +2,10 @@
  * Pages through `GET /api/events` by cursor, and a stream through
  * `GET /api/streams/:aggregate/:id` by version (CONTRACT.md, "Feed").
  */
+
+import type { EventEnvelope } from '@tidemark/core';
+import { type FeedPage, FeedPageSchema, type StreamPage, StreamPageSchema } from '@tidemark/core/protocol';
 import type { HttpClient } from './http-client';
-import type { FeedPage, StreamPage, WireEvent } from './wire';
 
 /** CONTRACT.md: the most events one feed page holds. */
 export const FEED_PAGE_LIMIT = 1000;
@@ -20,7 +22,7 @@ export async function* feedPages(client: HttpClient, after: string | undefined):
   for (;;) {
     const query = new URLSearchParams({ limit: String(FEED_PAGE_LIMIT) });
     if (cursor !== undefined) query.set('after', cursor);
-    const page = await client.get<FeedPage>(`/api/events?${query}`);
+    const page = await client.get<FeedPage>(`/api/events?${query}`, FeedPageSchema);
     yield page;
     cursor = page.cursor;
     if (!page.hasMore) return;
@@ -46,13 +48,13 @@ export async function readStream(
   client: HttpClient,
   aggregate: string,
   aggregateId: string,
-): Promise<{ events: WireEvent[]; version: number }> {
+): Promise<{ events: EventEnvelope[]; version: number }> {
   const base = `/api/streams/${encodeURIComponent(aggregate)}/${encodeURIComponent(aggregateId)}`;
-  const events: WireEvent[] = [];
+  const events: EventEnvelope[] = [];
   let version = 0;
   for (;;) {
     const after = events.at(-1)?.version ?? 0;
-    const page = await client.get<StreamPage>(after === 0 ? base : `${base}?after=${after}`);
+    const page = await client.get<StreamPage>(after === 0 ? base : `${base}?after=${after}`, StreamPageSchema);
     events.push(...page.events);
     version = page.version;
     // An empty page ends it too: a server that stops short must not loop us forever.

@@ -1,8 +1,8 @@
+import type { EventEnvelope } from '@tidemark/core';
 import { describe, expect, it } from 'vitest';
 import { countsLine, eventsTable, formatRate, jsonLine, projectionsTable, renderTable, shortPosition } from './format';
-import type { WireEvent } from './wire';
 
-const event: WireEvent = {
+const event: EventEnvelope = {
   id: 'e-1',
   aggregate: 'Order',
   aggregateId: 'o-1',

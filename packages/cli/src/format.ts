@@ -2,8 +2,10 @@
  * How results are shown: tables for people, one JSON document per line for
  * programs (`--json`). Pure functions of their input, so tests pin the text.
  */
+
+import type { EventEnvelope } from '@tidemark/core';
+import type { ProjectionStatus } from '@tidemark/core/protocol';
 import Table from 'cli-table3';
-import type { ProjectionStatus, WireEvent } from './wire';
 
 /** Cell content cli-table3 accepts. */
 export type Cell = string | number | null;
@@ -36,7 +38,7 @@ export function shortPosition(position: string | null | undefined): string {
 }
 
 /** The events of a feed page or a stream, one row each. */
-export function eventsTable(events: readonly WireEvent[]): string {
+export function eventsTable(events: readonly EventEnvelope[]): string {
   return renderTable(
     ['position', 'aggregate', 'id', 'version', 'type', 'at'],
     events.map((event) => [

@@ -1,3 +1,4 @@
+import { FeedPageSchema } from '@tidemark/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { EXIT, errorLine } from './cli-error';
 import { HttpClient, httpError } from './http-client';
@@ -30,6 +31,16 @@ describe('HttpClient', () => {
     });
     await expect(client.get('/api/health')).resolves.toEqual({ ok: true });
     expect(seen).toEqual([{ url: 'http://server/api/health', authorization: 'Bearer tok' }]);
+  });
+
+  it("refuses an answer that is not the protocol's shape, and keeps fields the schema does not name", async () => {
+    const answering = (body: unknown) =>
+      new HttpClient({ baseUrl: 'http://server', token: 'tok', fetch: async () => Response.json(body) });
+    await expect(answering({ events: [], cursor: 7 }).get('/api/events', FeedPageSchema)).rejects.toThrow(
+      expect.objectContaining({ code: 'invalid_response', message: expect.stringContaining('/api/events') }),
+    );
+    const page = { events: [], cursor: 'c', hasMore: false, extra: 1 };
+    await expect(answering(page).get('/api/events', FeedPageSchema)).resolves.toEqual(page);
   });
 
   it('reports an unreachable server with the reason', async () => {

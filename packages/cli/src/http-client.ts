@@ -3,6 +3,7 @@
  * turned into a {@link CliError} (the server's `{"error": {code, message}}`
  * when there is one).
  */
+import type { StandardSchemaV1 } from '@tidemark/core';
 import { CliError, EXIT } from './cli-error';
 
 /** Where and as whom the CLI talks. */
@@ -17,7 +18,7 @@ export interface Connection {
 /**
  * @example
  * const client = new HttpClient({ baseUrl: 'http://127.0.0.1:8787', token });
- * const { projections } = await client.get<{ projections: ProjectionStatus[] }>('/api/admin/projections');
+ * const { projections } = await client.get<{ projections: ProjectionStatus[] }>('/api/admin/projections', ProjectionListSchema);
  */
 export class HttpClient {
   readonly #connection: Connection;
@@ -30,12 +31,13 @@ export class HttpClient {
     return this.#connection.baseUrl;
   }
 
-  async get<T>(path: string): Promise<T> {
-    return parseJson<T>(await this.#send('GET', path), path);
+  /** GET a JSON answer; with a protocol schema, an answer of another shape is refused here, not deep in a table. */
+  async get<T>(path: string, schema?: StandardSchemaV1): Promise<T> {
+    return parseJson(await this.#send('GET', path), path, schema);
   }
 
-  async post<T>(path: string): Promise<T> {
-    return parseJson<T>(await this.#send('POST', path), path);
+  async post<T>(path: string, schema?: StandardSchemaV1): Promise<T> {
+    return parseJson(await this.#send('POST', path), path, schema);
   }
 
   /** A text answer, such as the Prometheus metrics. */
@@ -104,10 +106,22 @@ function describeCause(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function parseJson<T>(text: string, path: string): T {
+function parseJson<T>(text: string, path: string, schema: StandardSchemaV1 | undefined): T {
+  let json: unknown;
   try {
-    return JSON.parse(text) as T;
+    json = JSON.parse(text);
   } catch {
     throw new CliError('invalid_response', `${path} did not answer JSON`);
   }
+  const checked = schema?.['~standard'].validate(json);
+  const issue = checked instanceof Promise ? undefined : checked?.issues?.[0];
+  if (issue !== undefined) {
+    const where = (issue.path ?? []).map((segment) => (typeof segment === 'object' ? segment.key : segment)).join('.');
+    throw new CliError(
+      'invalid_response',
+      `${path} answered an unexpected shape: ${where || 'body'}: ${issue.message}`,
+    );
+  }
+  // The JSON as it came (a schema may drop fields it does not name; --json prints them all).
+  return json as T;
 }

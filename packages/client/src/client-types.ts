@@ -2,7 +2,8 @@
  * Types a client derives from the app definition alone: the commands it may
  * execute (with each command's payload type) and the rows of each table.
  */
-import type { Aggregate, AnyAggregate, AnyProjection, App, RowOf, StandardSchemaV1 } from '@tidemark/core';
+import type { Aggregate, App, RowOf, StandardSchemaV1 } from '@tidemark/core';
+import type { AnyAggregate, AnyProjection } from '@tidemark/core/runtime';
 
 type AggregatesOf<T> = T extends App<infer A, AnyProjection> ? A : never;
 type ProjectionsOf<T> = T extends App<AnyAggregate, infer P> ? P : never;

@@ -11,6 +11,7 @@ import type { AppCommand, AppRow, AppTable } from './client-types';
 import { registerErrorTransfer } from './comlink-errors';
 import { DexieReadModel } from './local/dexie-read-model';
 import { type LocalDb, localDbName, openLocalDb, type RejectionRecord } from './local/local-db';
+import { type PendingCommand, readPending, readRejections } from './local/outbox-view';
 import type { Outcome } from './sync/sync-engine';
 import type { ClientStatus, SyncWorker, WorkerEvent } from './worker/sync-worker';
 
@@ -36,16 +37,6 @@ export interface Executed {
   readonly events: readonly EventEnvelope[];
   /** Settles with the authority's answer: accepted (and later confirmed), or rejected with its code. */
   readonly outcome: Promise<Outcome>;
-}
-
-export interface PendingCommand {
-  readonly commandId: string;
-  readonly aggregate: string;
-  readonly aggregateId: string;
-  readonly type: string;
-  /** `accepted`: the authority said yes; it waits for the feed to confirm it. */
-  readonly status: 'pending' | 'accepted';
-  readonly queuedAt: string;
 }
 
 export interface Subscription {
@@ -167,16 +158,8 @@ export async function createClient<T extends App>(options: ClientOptions<T>): Pr
       outcomeListeners.add(listener);
       return { unsubscribe: () => outcomeListeners.delete(listener) };
     },
-    pending: async () =>
-      (await db.outbox.orderBy('seq').toArray()).map((entry) => ({
-        commandId: entry.commandId,
-        aggregate: entry.aggregate,
-        aggregateId: entry.aggregateId,
-        type: entry.type,
-        status: entry.status,
-        queuedAt: entry.queuedAt,
-      })),
-    rejections: () => db.rejections.orderBy('id').toArray(),
+    pending: () => readPending(db),
+    rejections: () => readRejections(db),
     dismissRejection: (id) => remote.dismissRejection(id),
     syncNow: () => remote.syncNow(),
     close() {

@@ -4,9 +4,9 @@ export {
   type ClientOptions,
   createClient,
   type Executed,
-  type PendingCommand,
   type Subscription,
 } from './create-client';
 export type { RejectionRecord } from './local/local-db';
+export type { PendingCommand } from './local/outbox-view';
 export type { Outcome, SyncStatus } from './sync/sync-engine';
 export type { ClientStatus } from './worker/sync-worker';

@@ -4,7 +4,7 @@ import { defineAggregate } from './aggregate';
 import { defineApp, resolveCommand } from './app';
 import type { EventEnvelope } from './envelope';
 import { TidemarkError } from './errors';
-import type { CommandEnvelope } from './wire';
+import type { CommandEnvelope } from './protocol/commands';
 
 const Counter = defineAggregate({
   name: 'Counter',

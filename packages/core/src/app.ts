@@ -7,9 +7,9 @@ import type { EventEnvelope } from './envelope';
 import { TidemarkError } from './errors';
 import { isValidName } from './names';
 import type { AnyProjection } from './projection/define-projection';
+import type { CommandEnvelope } from './protocol/commands';
 import { type PayloadIssue, validate } from './schema';
 import { type Upcaster, upcasterChain } from './upcast';
-import type { CommandEnvelope } from './wire';
 
 /** Who is asking: the verified claims of a token. */
 export interface Access {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type DecideContext, defineAggregate } from './aggregate';
-import { decide, type StampContext, stampEvents } from './decision';
+import { type DecideCommandContext, decide, decideCommand, type StampContext, stampEvents } from './decision';
 import { reject, TidemarkError } from './errors';
 
 /** A counter that refuses to go negative, can add twice in one command, and has a bug on demand. */
@@ -161,5 +161,86 @@ describe('stampEvents', () => {
 
   it('stamps nothing for no events', () => {
     expect(stampEvents(Counter, [], stamp)).toEqual([]);
+  });
+});
+
+describe('decideCommand', () => {
+  const at = '2026-01-02T03:04:05.000Z';
+  const by = (n: number) => ({ commandId: 'cmd-1', aggregateId: 'c-1', type: 'Add', payload: { by: n } });
+  const counted = (): DecideCommandContext => {
+    let ids = 0;
+    return { actor: 'alice', roles: [], at, newId: () => `id-${++ids}` };
+  };
+
+  it('decides, evolves and stamps after the current version', () => {
+    const decision = decideCommand(Counter, { state: { count: 1 }, version: 3 }, by(2), counted());
+    expect(decision).toEqual({
+      ok: true,
+      state: { count: 3 },
+      version: 4,
+      events: [
+        {
+          id: 'id-1',
+          aggregate: 'Counter',
+          aggregateId: 'c-1',
+          version: 4,
+          type: 'Added',
+          schemaVersion: 1,
+          payload: { by: 2 },
+          meta: { commandId: 'cmd-1', actor: 'alice', at },
+        },
+      ],
+    });
+  });
+
+  it('refuses a stale expectedVersion before the decider runs', () => {
+    const decision = decideCommand(
+      Counter,
+      { state: { count: 0 }, version: 2 },
+      { ...by(1), type: 'Crash', expectedVersion: 1 },
+      counted(),
+    );
+    expect(decision).toEqual({
+      ok: false,
+      rejection: {
+        reason: 'version_conflict',
+        error: {
+          code: 'version_conflict',
+          message: 'expected version 1, but the stream is at 2',
+          expectedVersion: 1,
+          actualVersion: 2,
+        },
+      },
+    });
+  });
+
+  it('decides when expectedVersion matches, 0 meaning a new stream', () => {
+    const decision = decideCommand(
+      Counter,
+      { state: { count: 0 }, version: 0 },
+      { ...by(1), expectedVersion: 0 },
+      counted(),
+    );
+    expect(decision.ok && decision.version).toBe(1);
+  });
+
+  it("returns a rule's rejection as data, with its details", () => {
+    const decision = decideCommand(Counter, { state: { count: 1 }, version: 1 }, by(-5), counted());
+    expect(decision).toEqual({
+      ok: false,
+      rejection: { reason: 'rule', error: { code: 'below_zero', message: 'alice cannot go below zero', count: 1 } },
+    });
+  });
+
+  it('accepts a command that makes no events, at the same version', () => {
+    const NoOp = { ...Counter, decide: () => [] };
+    const decision = decideCommand(NoOp, { state: { count: 1 }, version: 7 }, by(1), counted());
+    expect(decision).toEqual({ ok: true, events: [], state: { count: 1 }, version: 7 });
+  });
+
+  it("lets a decider's bug throw", () => {
+    expect(() =>
+      decideCommand(Counter, { state: { count: 0 }, version: 0 }, { ...by(1), type: 'Crash' }, counted()),
+    ).toThrow(TypeError);
   });
 });

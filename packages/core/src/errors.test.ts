@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, ErrorCode, errorCodeOf, hasErrorCode, isDomainError, reject, TidemarkError } from './errors';
+import { DomainError, errorCodeOf, hasErrorCode, isDomainError, reject, TidemarkError } from './errors';
 
 describe('TidemarkError', () => {
   it('is an Error with a code, a message and details', () => {
@@ -29,7 +29,7 @@ describe('TidemarkError', () => {
 
 describe('hasErrorCode / errorCodeOf', () => {
   it('reads the code of a TidemarkError', () => {
-    const error = new TidemarkError(ErrorCode.notFound, 'gone');
+    const error = new TidemarkError('not_found', 'gone');
     expect(hasErrorCode(error, 'not_found')).toBe(true);
     expect(hasErrorCode(error, 'forbidden')).toBe(false);
   });

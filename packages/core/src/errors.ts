@@ -4,31 +4,9 @@
  * callers test the code (see {@link hasErrorCode}), never the class alone.
  */
 
-/** The codes of CONTRACT.md plus the runtime's own. Stable: clients match on them. */
-export const ErrorCode = {
-  invalidRequest: 'invalid_request',
-  invalidPayload: 'invalid_payload',
-  unknownCommand: 'unknown_command',
-  unauthorized: 'unauthorized',
-  forbidden: 'forbidden',
-  notFound: 'not_found',
-  payloadTooLarge: 'payload_too_large',
-  versionConflict: 'version_conflict',
-  commandIdReused: 'command_id_reused',
-  invalidCursor: 'invalid_cursor',
-  consistencyTimeout: 'consistency_timeout',
-  internal: 'internal',
-  unavailable: 'unavailable',
-} as const;
+import type { ErrorBody } from './protocol/errors';
 
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-/** The plain-data form of an error, as it travels and as CONTRACT.md shows it under `error`. */
-export interface ErrorBody {
-  readonly code: string;
-  readonly message: string;
-  readonly [field: string]: unknown;
-}
+export type { ErrorBody };
 
 /**
  * The base of all Tidemark errors.

@@ -21,6 +21,18 @@ export interface TidemarkEnv {
   readonly JWT_ISSUER?: string;
   /** When set, tokens must carry this `aud`. */
   readonly JWT_AUDIENCE?: string;
+  /** The OpenID Connect provider the PWA signs in with (with OIDC_CLIENT_ID); also the default JWT_ISSUER of JWKS-verified tokens. */
+  readonly OIDC_ISSUER?: string;
+  /** The PWA's client id at that provider (a public client: authorization code + PKCE). */
+  readonly OIDC_CLIENT_ID?: string;
+  /** Scopes the PWA asks for, space-separated; default `openid profile`. */
+  readonly OIDC_SCOPES?: string;
+  /** Which token the PWA sends: `id_token` (default; then JWT_AUDIENCE defaults to the client id) or `access_token` (a JWT). */
+  readonly OIDC_TOKEN?: string;
+  /** The claim of a JWKS-verified token that names the tenant; default `tenant`. */
+  readonly TENANT_CLAIM?: string;
+  /** The claim of a JWKS-verified token that lists the roles; default `roles`. */
+  readonly ROLES_CLAIM?: string;
   /** Signs consistency tokens; default JWT_SECRET. Required when only a JWKS is configured. */
   readonly TOKEN_SECRET?: string;
   /**

@@ -1,18 +1,19 @@
 /** Commands on the fixture's counter, as the workerd tests send them: straight to the aggregate object. */
 import { env } from 'cloudflare:test';
+import { parseCommandId } from '@tidemark/core';
 import { expect } from 'vitest';
-import type { ExecuteRequest, StreamRef } from '../src/aggregate/aggregate-rpc';
-import { aggregateStub } from '../src/aggregate/aggregate-stub';
+import type { ExecuteRequest } from '../src/aggregate/aggregate-rpc';
+import { aggregateStub, parseStreamRef } from '../src/aggregate/aggregate-stub';
 
 let commands = 0;
 
 /** Adds `by` to a tenant's counter; each call is a new command. */
 export async function addToCounter(tenant: string, counter: string, by: number): Promise<void> {
   commands += 1;
-  const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: counter };
+  const stream = parseStreamRef(tenant, 'Counter', counter);
   const request: ExecuteRequest = {
     stream,
-    commandId: `cmd-${commands}`,
+    commandId: parseCommandId(`cmd-${commands}`),
     type: 'Add',
     payload: { by, note: `+${by}` },
     fingerprint: `fp-${commands}`,
@@ -20,5 +21,5 @@ export async function addToCounter(tenant: string, counter: string, by: number):
     roles: [],
   };
   const answer = await aggregateStub(env, stream).execute(request);
-  expect(answer.httpStatus).toBe(200);
+  expect(answer.body.status).toBe('accepted');
 }

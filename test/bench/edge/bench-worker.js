@@ -13,16 +13,17 @@
  * check workerd code.
  */
 // @ts-check
+
+import { feedStub, projectionStub } from '@tidemark/edge/testing';
 import { ordersApp } from '../../../apps/orders/src/app';
 import worker, { AggregateObject, FeedObject, MetricsObject, ProjectionObject } from '../../../apps/orders/src/worker';
-import { feedStub, projectionStub } from '../../../packages/edge/src/testing/index';
 import { generateFeed } from '../shared/order-feed';
 import { BareObject } from './bare-object.js';
 
 export { AggregateObject, BareObject, FeedObject, MetricsObject, ProjectionObject };
 
 /**
- * @typedef {import('../../../packages/edge/src/env').TidemarkEnv & {
+ * @typedef {import('@tidemark/edge').TidemarkEnv & {
  *   readonly BARE: DurableObjectNamespace<BareObject>
  * }} BenchEnv
  */

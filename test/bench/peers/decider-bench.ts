@@ -10,7 +10,9 @@
  *   without the Durable Objects, SQLite and HTTP around it.
  */
 import { DeciderCommandHandler, getInMemoryEventStore } from '@event-driven-io/emmett';
-import { decide, type EventEnvelope, parseCommandEnvelope, resolveCommand, stampEvents } from '@tidemark/core';
+import type { EventEnvelope } from '@tidemark/core';
+import { parseCommandEnvelope } from '@tidemark/core/protocol';
+import { decide, resolveCommand, stampEvents } from '@tidemark/core/runtime';
 import { Order, type OrderState, ordersApp } from '@tidemark/example-orders';
 import { orderCommands } from '../shared/order-commands';
 

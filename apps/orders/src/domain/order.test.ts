@@ -1,4 +1,6 @@
-import { type CommandEnvelope, type EventEnvelope, type EventOf, resolveCommand, TidemarkError } from '@tidemark/core';
+import { type EventEnvelope, type EventOf, TidemarkError } from '@tidemark/core';
+import type { CommandEnvelope } from '@tidemark/core/protocol';
+import { resolveCommand } from '@tidemark/core/runtime';
 import { deciderSpec } from '@tidemark/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ordersApp, VIEWER_ROLE } from '../app';

@@ -5,6 +5,7 @@
  * within the same page.
  */
 import { defineProjection, type EventEnvelope, type ReadModelStore, table } from '@tidemark/core';
+import { Order } from '../domain/order';
 import type { OrderItem, OrderStatus, ShippingAddress } from '../domain/order-schemas';
 
 export interface OrderRow {
@@ -39,21 +40,14 @@ const tables = {
   'sales-by-day': table<SalesByDayRow>(),
 };
 
-type Created = {
-  customerId: string;
-  items: OrderItem[];
-  totalAmount: number;
-  currency: string;
-  shippingAddress: ShippingAddress | null;
-};
-
 export const orderViews = defineProjection({
   name: 'order-views',
   version: 1,
+  from: [Order],
   tables,
   handlers: {
     async OrderCreated(event, store) {
-      const payload = event.payload as Created;
+      const { payload } = event;
       await store.put('orders', event.aggregateId, {
         orderId: event.aggregateId,
         customerId: payload.customerId,
@@ -81,8 +75,8 @@ export const orderViews = defineProjection({
     async OrderPaid(event, store) {
       await setStatus(store, event, 'PAID');
       const day = await salesOf(store, event);
-      const amount = (event.payload as { amount: number }).amount;
-      await store.put('sales-by-day', dayOf(event), { ...day, paidRevenue: roundMoney(day.paidRevenue + amount) });
+      const paidRevenue = roundMoney(day.paidRevenue + event.payload.amount);
+      await store.put('sales-by-day', dayOf(event), { ...day, paidRevenue });
     },
     OrderShipped: (event, store) => setStatus(store, event, 'SHIPPED'),
     OrderCancelled: (event, store) => setStatus(store, event, 'CANCELLED'),

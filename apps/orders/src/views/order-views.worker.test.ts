@@ -5,7 +5,8 @@
  */
 
 import { env } from 'cloudflare:test';
-import { applyEvents, type EventEnvelope, type ReadModelReader } from '@tidemark/core';
+import type { EventEnvelope } from '@tidemark/core';
+import { applyEvents, type ReadModelReader } from '@tidemark/core/runtime';
 import { feedStub, projectionStub } from '@tidemark/edge/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

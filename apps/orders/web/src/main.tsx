@@ -1,11 +1,12 @@
 /**
- * The orders PWA: sign in, then the order desk. All data comes from the local
+ * The orders PWA: sign in (the development form or an OpenID provider, as
+ * the Worker says), then the order desk. All data comes from the local
  * read models, so every screen works offline; the status bar tells whether
  * changes have reached the authority.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { loadSession, type Session, signOut } from './session';
+import { useAuth } from './auth/use-auth';
 import { type OrdersClient, startClient } from './tidemark';
 import { CustomerPage } from './ui/customer-page';
 import { OrderForm } from './ui/order-form';
@@ -14,6 +15,7 @@ import { OrderPage } from './ui/order-page';
 import { Rejections } from './ui/rejections';
 import { href, useRoute } from './ui/router';
 import { SalesPage } from './ui/sales-page';
+import { SessionExpired } from './ui/session-expired';
 import { SignIn } from './ui/sign-in';
 import { StatusBar } from './ui/status-bar';
 import './styles.css';
@@ -26,10 +28,13 @@ declare global {
 }
 
 function App() {
-  const [session, setSession] = useState<Session | undefined>(loadSession);
+  const auth = useAuth();
+  const { session } = auth;
   const [client, setClient] = useState<OrdersClient | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const route = useRoute();
+  // The local data belongs to a tenant and a user: a renewed token for the same ones keeps the client.
+  const scope = session && `${session.tenant}/${session.sub}`;
 
   useEffect(() => {
     if (session === undefined) return;
@@ -43,9 +48,15 @@ function App() {
       (e) => setError(String(e)),
     );
     return () => current?.close();
-  }, [session]);
+  }, [scope]);
 
-  if (session === undefined) return <SignIn onSignedIn={setSession} />;
+  // A renewed token: send what waited (the sync engine backs off after a refused token).
+  useEffect(() => {
+    void client?.syncNow();
+  }, [client, session?.token]);
+
+  if (auth.completing) return <p class="muted center">Signing you in…</p>;
+  if (session === undefined) return <SignIn config={auth.config} error={auth.error} onSignedIn={auth.signedIn} />;
   if (client === undefined) return <p class="muted center">{error ?? 'Opening your orders…'}</p>;
   const canCommand = !session.roles.includes('viewer');
 
@@ -70,16 +81,16 @@ function App() {
             type="button"
             class="link"
             onClick={() => {
-              signOut();
+              auth.signOut();
               client.close();
               setClient(undefined);
-              setSession(undefined);
             }}
           >
             Sign out
           </button>
         </span>
       </header>
+      {auth.expired && auth.config?.mode === 'oidc' && <SessionExpired config={auth.config} />}
       <Rejections client={client} />
       {route.name === 'orders' && <OrderList client={client} />}
       {route.name === 'new-order' &&

@@ -3,12 +3,13 @@
  * events and, given the app's module, the state they fold to, computed here
  * with the app's own `evolve` (after upcasting), as the server would.
  */
+
+import type { EventEnvelope } from '@tidemark/core';
 import { findApp, foldStream, splitAppSpecifier } from '../app-module';
 import { CliError, EXIT, isCliError } from '../cli-error';
 import type { Context } from '../context';
 import { readStream } from '../feed-reader';
 import { countsLine, jsonLine, renderTable } from '../format';
-import type { WireEvent } from '../wire';
 
 export interface ReplayOptions {
   /** A module exporting a core `App` (defineApp); `path#export` names the export. */
@@ -57,13 +58,13 @@ export async function eventsReplay(
 /**
  * @example summarize(events, 2) // { version: 2, events: 2, types: { OrderCreated: 1, OrderPaid: 1 }, lastAt: '…' }
  */
-export function summarize(events: readonly WireEvent[], version: number): StreamSummary {
+export function summarize(events: readonly EventEnvelope[], version: number): StreamSummary {
   const types: Record<string, number> = {};
   for (const event of events) types[event.type] = (types[event.type] ?? 0) + 1;
   return { version, events: events.length, types, lastAt: events.at(-1)?.meta.at ?? null };
 }
 
-function streamTable(events: readonly WireEvent[]): string {
+function streamTable(events: readonly EventEnvelope[]): string {
   return renderTable(
     ['version', 'type', 'schema', 'at', 'actor', 'command'],
     events.map((event) => [

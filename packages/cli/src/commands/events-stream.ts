@@ -3,11 +3,12 @@
  * page by page, as tables or JSON Lines; with `--follow`, new events as they
  * commit, until Ctrl-C.
  */
+
+import type { FeedPage } from '@tidemark/core/protocol';
 import type { Context } from '../context';
 import { feedPages } from '../feed-reader';
 import { eventsTable, jsonLine } from '../format';
 import { sleep } from '../sleep';
-import type { FeedPage } from '../wire';
 
 export interface StreamOptions {
   /** A cursor (an event's `position`, or a page's `cursor`): start after it. */

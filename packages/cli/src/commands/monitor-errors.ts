@@ -2,10 +2,11 @@
  * `tidemark monitor errors`: projections' dead letters and commands rejected
  * (409/422, by code) as the metrics count them.
  */
+
+import { type DeadLetter, DeadLetterListSchema } from '@tidemark/core/protocol';
 import type { Context } from '../context';
 import { jsonLine, renderTable } from '../format';
 import { parsePrometheus, sumBy } from '../prometheus';
-import type { DeadLetter } from '../wire';
 import type { MonitorOptions } from './monitor';
 import { repeat } from './monitor';
 
@@ -15,7 +16,7 @@ const SHOWN_DEAD_LETTERS = 20;
 export function monitorErrors(context: Context, options: MonitorOptions): Promise<void> {
   return repeat(context, options, async () => {
     const [{ deadLetters }, metrics] = await Promise.all([
-      context.client.get<{ deadLetters: DeadLetter[] }>('/api/admin/dead-letters'),
+      context.client.get<{ deadLetters: DeadLetter[] }>('/api/admin/dead-letters', DeadLetterListSchema),
       context.client.text('/api/admin/metrics'),
     ]);
     const rejected = sumBy(parsePrometheus(metrics), 'commands_rejected_total', 'code');

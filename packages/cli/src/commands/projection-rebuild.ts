@@ -2,11 +2,12 @@
  * `tidemark projection rebuild <name>`: starts a rebuild and follows it until
  * the projection runs again with no lag.
  */
+
+import type { ProjectionStatus } from '@tidemark/core/protocol';
 import { CliError, EXIT } from '../cli-error';
 import type { Context } from '../context';
 import type { HttpClient } from '../http-client';
 import { sleep } from '../sleep';
-import type { ProjectionStatus } from '../wire';
 import { listProjections, postAction, printStatus } from './projection';
 import { rebuildProgress } from './rebuild-progress';
 

@@ -2,11 +2,12 @@
  * `tidemark projection status [name]` and `tidemark projection pause|resume
  * <name>` over `/api/admin/projections` (role `admin`).
  */
+
+import { ProjectionListSchema, type ProjectionStatus, ProjectionStatusSchema } from '@tidemark/core/protocol';
 import { CliError } from '../cli-error';
 import type { Context } from '../context';
 import { jsonLine, projectionsTable } from '../format';
 import type { HttpClient } from '../http-client';
-import type { ProjectionStatus } from '../wire';
 
 export async function projectionStatus(context: Context, name: string | undefined): Promise<void> {
   const projections = await listProjections(context.client);
@@ -28,7 +29,7 @@ export async function projectionAction(context: Context, name: string, action: '
 }
 
 export async function listProjections(client: HttpClient): Promise<ProjectionStatus[]> {
-  const body = await client.get<{ projections: ProjectionStatus[] }>('/api/admin/projections');
+  const body = await client.get<{ projections: ProjectionStatus[] }>('/api/admin/projections', ProjectionListSchema);
   return body.projections;
 }
 
@@ -37,7 +38,10 @@ export function postAction(
   name: string,
   action: 'rebuild' | 'pause' | 'resume',
 ): Promise<ProjectionStatus> {
-  return client.post<ProjectionStatus>(`/api/admin/projections/${encodeURIComponent(name)}/${action}`);
+  return client.post<ProjectionStatus>(
+    `/api/admin/projections/${encodeURIComponent(name)}/${action}`,
+    ProjectionStatusSchema,
+  );
 }
 
 export function printStatus(context: Context, status: ProjectionStatus): void {

@@ -2,9 +2,10 @@
  * How a rebuild shows its progress on stderr: a bar on a terminal, plain
  * lines elsewhere (logs, CI, tests), where a redrawn bar would be noise.
  */
+
+import type { ProjectionStatus } from '@tidemark/core/protocol';
 import cliProgress from 'cli-progress';
 import type { Context } from '../context';
-import type { ProjectionStatus } from '../wire';
 
 export interface RebuildProgress {
   update(status: ProjectionStatus): void;

@@ -2,16 +2,16 @@
  * Aggregate states on the client: the confirmed one (from feed events) and
  * the optimistic one (confirmed, then the pending commands' events).
  */
-import type { AnyAggregate, App, EventEnvelope } from '@tidemark/core';
+import type { App, EventEnvelope } from '@tidemark/core';
+import { streamKey } from '@tidemark/core/protocol';
+import type { AnyAggregate } from '@tidemark/core/runtime';
 import type { AggregateRecord, TxTables } from './local-db';
+import { commandsOf } from './outbox';
 
+/** A stream's state and version. */
 export interface AggregateView {
   readonly state: unknown;
   readonly version: number;
-}
-
-export function streamId(aggregate: string, aggregateId: string): string {
-  return `${aggregate}/${aggregateId}`;
 }
 
 export async function confirmedState(
@@ -19,7 +19,7 @@ export async function confirmedState(
   aggregate: AnyAggregate,
   aggregateId: string,
 ): Promise<AggregateView> {
-  const record = await db.aggregates.get(streamId(aggregate.name, aggregateId));
+  const record = await db.aggregates.get(streamKey(aggregate.name, aggregateId));
   return record ?? { state: aggregate.initialState, version: 0 };
 }
 
@@ -31,8 +31,7 @@ export async function optimisticState(
   aggregateId: string,
 ): Promise<AggregateView> {
   let { state, version } = await confirmedState(db, aggregate, aggregateId);
-  const pending = await db.outbox.where('[aggregate+aggregateId]').equals([aggregate.name, aggregateId]).sortBy('seq');
-  for (const entry of pending) {
+  for (const entry of await commandsOf(db, aggregate.name, aggregateId)) {
     for (const event of entry.events as EventEnvelope[]) {
       state = aggregate.evolve(state, app.upcast(event));
       version = event.version;

@@ -3,7 +3,7 @@
  * projection handlers write through (the edge's side is SQLite). Call inside
  * a Dexie transaction over `rows`; reads and writes then join it.
  */
-import type { ChangeSet, ReadModelReader } from '@tidemark/core';
+import type { ChangeSet, ReadModelReader } from '@tidemark/core/runtime';
 import { Dexie, type Table, type Transaction } from 'dexie';
 import type { LocalDb, RowRecord } from './local-db';
 

@@ -3,7 +3,8 @@
  * models, with the rows as they were before (pre-images) kept in the undo log
  * so a sync can take them back exactly. Runs inside the caller's transaction.
  */
-import { type AnyProjection, applyEvents, type ChangeSet, type EventEnvelope } from '@tidemark/core';
+import type { EventEnvelope } from '@tidemark/core';
+import { type AnyProjection, applyEvents, type ChangeSet } from '@tidemark/core/runtime';
 import type { DexieReadModel } from './dexie-read-model';
 import type { TxTables } from './local-db';
 

@@ -4,21 +4,14 @@
  * strict durability, so a command the page was told is queued survives a
  * crash, and a crash never leaves effects without their command.
  */
-import {
-  type Access,
-  type App,
-  type CommandEnvelope,
-  decide,
-  type EventEnvelope,
-  parseCommandEnvelope,
-  resolveCommand,
-  stampEvents,
-  TidemarkError,
-} from '@tidemark/core';
+import { type Access, type App, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { type CommandEnvelope, parseCommandEnvelope } from '@tidemark/core/protocol';
+import { decideCommand, resolveCommand } from '@tidemark/core/runtime';
 import { optimisticState } from './aggregate-states';
 import type { DexieReadModel } from './dexie-read-model';
 import { applyToReadModels } from './effects';
 import { type LocalDb, SYNC_TABLES, tablesOf } from './local-db';
+import { findCommand, queueCommand } from './outbox';
 
 export interface Queued {
   readonly commandId: string;
@@ -50,39 +43,24 @@ export async function enqueue(
   return db.transaction('rw', [...SYNC_TABLES], async (tx) => {
     const t = tablesOf(tx);
     const rm = readModel.within(tx);
-    const existing = await t.outbox.where('commandId').equals(envelope.commandId).first();
+    const existing = await findCommand(t, envelope.commandId);
     if (existing !== undefined) {
       return { commandId: existing.commandId, events: existing.events as EventEnvelope[], fresh: false };
     }
     const current = await optimisticState(t, app, resolved.aggregate, envelope.aggregateId);
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== current.version) {
-      throw new TidemarkError(
-        'version_conflict',
-        `expected version ${envelope.expectedVersion}, but it is ${current.version}`,
-        {
-          expectedVersion: envelope.expectedVersion,
-          actualVersion: current.version,
-        },
-      );
-    }
     const at = now();
-    const decision = decide(
+    const decision = decideCommand(
       resolved.aggregate,
-      current.state,
-      { type: envelope.type, payload: resolved.payload },
-      { actor: access.actor, roles: access.roles, now: at, aggregateId: envelope.aggregateId },
+      current,
+      { ...envelope, payload: resolved.payload },
+      { actor: access.actor, roles: access.roles, at, newId },
     );
-    if (!decision.ok) throw new TidemarkError(decision.error.code, decision.error.message);
-    const events = stampEvents(resolved.aggregate, decision.events, {
-      aggregate: envelope.aggregate,
-      aggregateId: envelope.aggregateId,
-      version: current.version,
-      commandId: envelope.commandId,
-      actor: access.actor,
-      at,
-      newId,
-    });
-    const seq = await t.outbox.add({
+    if (!decision.ok) {
+      const { code, message, ...details } = decision.rejection.error;
+      throw new TidemarkError(code, message, details);
+    }
+    const { events } = decision;
+    const seq = await queueCommand(t, {
       commandId: envelope.commandId,
       aggregate: envelope.aggregate,
       aggregateId: envelope.aggregateId,
@@ -96,7 +74,7 @@ export async function enqueue(
       queuedAt: at,
       attempts: 0,
     });
-    await applyToReadModels(t, rm, app.projections.values(), events, seq as number);
+    await applyToReadModels(t, rm, app.projections.values(), events, seq);
     return { commandId: envelope.commandId, events, fresh: true };
   });
 }

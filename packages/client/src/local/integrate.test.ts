@@ -1,10 +1,11 @@
 import type { Access } from '@tidemark/core';
+import type { CommandEnvelope } from '@tidemark/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WireCommand } from '../sync/transport';
 import { FakeAuthority } from '../testing/fake-authority';
 import { ALICE, BOB, CRASH, type LocalFixture, localFixture, rowsOf, snapshot } from '../testing/local-fixture';
 import { counterApp } from '../testing/test-app';
-import { CURSOR_KEY, type IntegrateInput, integrate } from './integrate';
+import { readCursor } from './cursor';
+import { type IntegrateInput, integrate } from './integrate';
 import type { OutboxRecord, RejectionRecord } from './local-db';
 
 const fixtures: LocalFixture[] = [];
@@ -17,7 +18,7 @@ function setup() {
   fixtures.push(local);
   const server = new FakeAuthority(counterApp);
   /** A command someone else sends straight to the authority. */
-  const remote = (command: WireCommand, access: Access = BOB) => {
+  const remote = (command: CommandEnvelope, access: Access = BOB) => {
     const result = server.execute(command, access);
     expect(result.httpStatus).toBe(200);
     return result;
@@ -26,7 +27,7 @@ function setup() {
     integrate(local.db, counterApp, local.readModel, { events: [], now: local.now, newId: local.newId, ...input });
   /** Pulls everything after the stored cursor and integrates it in one step. */
   const sync = async (extra: Partial<IntegrateInput> = {}) => {
-    const cursor = (await local.db.meta.get(CURSOR_KEY))?.value as string | undefined;
+    const cursor = await readCursor(local.db);
     const page = await server.pull(cursor, 1000);
     return run({ events: page.events, cursor: page.cursor, ...extra });
   };
@@ -240,7 +241,7 @@ describe('integrate', () => {
       },
     });
     expect((await local.db.aggregates.toArray()).map((record) => record.id)).toEqual(['Counter/c1']);
-    expect((await local.db.meta.get(CURSOR_KEY))?.value).toBe(page.cursor);
+    expect(await readCursor(local.db)).toBe(page.cursor);
   });
 
   it('a reset with no events yet forgets the cursor and keeps the outbox', async () => {
@@ -250,7 +251,7 @@ describe('integrate', () => {
     await local.enqueue(open('c3', 'l-open', 10, 'alice'));
     const result = await run({ reset: true, events: [], cursor: undefined });
     expect(result).toEqual({ applied: 0, confirmed: [], rejected: [] });
-    expect(await local.db.meta.get(CURSOR_KEY)).toBeUndefined();
+    expect(await readCursor(local.db)).toBeUndefined();
     expect(await local.db.aggregates.count()).toBe(0);
     expect(await outbox()).toEqual(['l-open']);
     expect((await rows()).counters).toEqual({ c3: { id: 'c3', owner: 'alice', count: 0 } });

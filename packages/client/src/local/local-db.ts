@@ -1,15 +1,18 @@
 /**
  * The browser's IndexedDB database (Dexie). The sync worker writes it; pages
- * may open it too, to read and to run live queries.
+ * may open it too, to read and to run live queries (the outbox and the
+ * rejections through `outbox-view.ts` only).
  *
  * - `rows`: every projection table's rows, keyed by [table + key]; `ix` holds
  *   one entry per indexed field (`table␁field␁json`), for `find`.
  * - `aggregates`: confirmed state and version per aggregate, for local
  *   `decide` and to recognise feed events already applied.
  * - `outbox`: commands not yet confirmed by the feed, in the order sent.
+ *   Written only by `outbox.ts`, like `rejections`.
  * - `undo`: for each pending command, the rows as they were before its
  *   optimistic effects (pre-images), so a sync can take them back.
- * - `meta`: the feed cursor and the like. `rejections`: what the authority refused.
+ * - `meta`: the feed cursor (owned by `cursor.ts`) and the like.
+ * - `rejections`: what the authority (or a rebase) refused, until dismissed.
  */
 import { Dexie, type EntityTable, type Table, type Transaction } from 'dexie';
 
@@ -73,16 +76,6 @@ export interface RejectionRecord {
   /** `authority`: the server said no; `rebase`: it no longer passed on the confirmed state. */
   readonly by: 'authority' | 'rebase' | 'local';
   readonly at: string;
-}
-
-/** A rejection record for an outbox entry. */
-export function rejectionOf(
-  entry: OutboxRecord,
-  refusal: { code: string; message: string; by: RejectionRecord['by'] },
-  at: string,
-): RejectionRecord {
-  const { aggregate, aggregateId, type, payload } = entry;
-  return { commandId: entry.commandId, command: { aggregate, aggregateId, type, payload }, ...refusal, at };
 }
 
 export type LocalDb = Dexie & {

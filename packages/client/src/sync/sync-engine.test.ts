@@ -1,11 +1,13 @@
 import type { Access } from '@tidemark/core';
+import type { CommandEnvelope } from '@tidemark/core/protocol';
+import { MAX_BATCH_BYTES } from '@tidemark/core/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CURSOR_KEY } from '../local/integrate';
+import { readCursor } from '../local/cursor';
 import { FakeAuthority } from '../testing/fake-authority';
 import { BOB, type LocalFixture, localFixture, rowsOf } from '../testing/local-fixture';
 import { counterApp } from '../testing/test-app';
 import { type Outcome, SyncEngine } from './sync-engine';
-import { TransportError, type WireCommand } from './transport';
+import { TransportError } from './transport';
 
 const fixtures: LocalFixture[] = [];
 afterEach(() => {
@@ -31,7 +33,7 @@ function setup() {
     onOutcome: (outcome) => outcomes.push(outcome),
     onStatus: () => undefined,
   });
-  const remote = (command: WireCommand, access: Access = BOB) => {
+  const remote = (command: CommandEnvelope, access: Access = BOB) => {
     expect(server.execute(command, access).httpStatus).toBe(200);
   };
   const rows = async () => ({ counters: await rowsOf(local.db, 'counters'), owners: await rowsOf(local.db, 'owners') });
@@ -233,7 +235,7 @@ describe('SyncEngine', () => {
         bob: { owner: 'bob', total: 5, counters: 1 },
       },
     });
-    expect((await local.db.meta.get(CURSOR_KEY))?.value).toBe('2:1');
+    expect(await readCursor(local.db)).toBe('2:1');
 
     await engine.syncOnce();
     expect(await outbox()).toEqual([]);
@@ -253,6 +255,19 @@ describe('SyncEngine', () => {
     expect(server.feed).toHaveLength(250);
     expect(await outbox()).toEqual(ids);
     expect(new Set((await local.db.outbox.toArray()).map((entry) => entry.status))).toEqual(new Set(['accepted']));
+  });
+
+  it("fills batches up to core's byte limit, counting each character as 3 UTF-8 bytes at worst", async () => {
+    const { local, server, engine } = setup();
+    // Each command is ~58 KB of JSON, ~174 KB at worst: six fit in 1 MiB, seven do not.
+    const owner = 'o'.repeat(58_000);
+    for (let i = 0; i < 12; i++) await local.enqueue(open(`c${i}`, `open-${i}`, 10, owner));
+    await engine.push();
+    expect(server.pushes.map((batch) => batch.length)).toEqual([6, 6]);
+    // Even if every character took 3 bytes, each body would fit the contract's limit.
+    for (const batch of server.pushes) {
+      expect(JSON.stringify({ commands: batch }).length * 3).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    }
   });
 
   // KNOWN BUG (see the report): an accepted entry is confirmed only by events not applied before,

@@ -4,50 +4,24 @@
  * caller should do: retry later (`network`, `server`), ask for a new token
  * (`auth`), start over (`invalid_cursor`).
  */
-import { type EventEnvelope, TidemarkError } from '@tidemark/core';
-
-export interface WireCommand {
-  readonly commandId: string;
-  readonly aggregate: string;
-  readonly aggregateId: string;
-  readonly type: string;
-  readonly payload: unknown;
-  readonly expectedVersion?: number;
-}
-
-/** One entry of a batch answer: the single-command body plus its status. */
-export interface CommandResult {
-  readonly httpStatus: number;
-  readonly status?: 'accepted' | 'rejected';
-  readonly events?: readonly EventEnvelope[];
-  readonly version?: number;
-  readonly token?: string;
-  readonly error?: { readonly code: string; readonly message: string };
-}
-
-export interface FeedPage {
-  readonly events: readonly EventEnvelope[];
-  readonly cursor: string;
-  readonly hasMore: boolean;
-}
+import { TidemarkError } from '@tidemark/core';
+import type { BatchAnswer, BatchResult, CommandEnvelope, FeedPage, LiveFrame } from '@tidemark/core/protocol';
+import { classifyStatus, type HttpVerdict } from './http-status';
 
 export interface LiveHandle {
   close(): void;
 }
 
 export interface Transport {
-  push(commands: readonly WireCommand[]): Promise<CommandResult[]>;
+  /** One result per command, in order (`POST /api/commands/batch`). */
+  push(commands: readonly CommandEnvelope[]): Promise<BatchResult[]>;
   pull(after: string | undefined, limit: number): Promise<FeedPage>;
   /** Opens the live socket; `onFrame` gets each frame, `onClosed` once when it ends for any reason. */
-  live(
-    after: string | undefined,
-    onFrame: (page: { events: EventEnvelope[]; cursor: string }) => void,
-    onClosed: () => void,
-  ): Promise<LiveHandle>;
+  live(after: string | undefined, onFrame: (frame: LiveFrame) => void, onClosed: () => void): Promise<LiveHandle>;
 }
 
 /** Why a transport call failed. */
-export type TransportFailure = 'network' | 'server' | 'auth' | 'invalid_cursor' | 'client';
+export type TransportFailure = 'network' | Exclude<HttpVerdict, 'ok'>;
 
 export class TransportError extends TidemarkError {
   readonly failure: TransportFailure;
@@ -84,21 +58,24 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       throw new TransportError('network', `the server cannot be reached: ${String(error)}`);
     }
     const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    if (response.ok) return body;
     const code = body?.error?.code;
+    const verdict = classifyStatus(response.status, code);
+    if (verdict === 'ok') return body;
     const message = body?.error?.message ?? `HTTP ${response.status}`;
-    if (response.status === 401) throw new TransportError('auth', message, 401);
-    if (code === 'invalid_cursor') throw new TransportError('invalid_cursor', message, response.status);
-    if (response.status >= 500 || response.status === 429) throw new TransportError('server', message, response.status);
-    throw new TransportError('client', `${code ?? 'error'}: ${message}`, response.status);
+    throw new TransportError(
+      verdict,
+      verdict === 'client' ? `${code ?? 'error'}: ${message}` : message,
+      response.status,
+    );
   }
 
   return {
     async push(commands) {
-      const body = (await call('/api/commands/batch', { method: 'POST', body: JSON.stringify({ commands }) })) as {
-        results: CommandResult[];
-      };
-      return body.results;
+      const body = (await call('/api/commands/batch', {
+        method: 'POST',
+        body: JSON.stringify({ commands }),
+      })) as BatchAnswer;
+      return [...body.results];
     },
     async pull(after, limit) {
       const query = new URLSearchParams({ limit: String(limit) });

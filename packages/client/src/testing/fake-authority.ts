@@ -1,29 +1,21 @@
 /**
- * An in-memory authority that answers like CONTRACT.md's batch and feed:
+ * An in-memory authority that answers like the HTTP API's batch and feed (docs/api.md):
  * decides with the same app, numbers events per aggregate, keeps one feed,
  * stores the first answer to each command id and replays it (so a retry
  * after a lost answer is harmless), and can lose a request or its answer.
  */
+import { type Access, type App, type EventEnvelope, errorCodeOf, TidemarkError } from '@tidemark/core';
 import {
-  type Access,
-  type App,
-  canonicalJson,
-  decide,
-  type EventEnvelope,
-  errorCodeOf,
-  parseCommandEnvelope,
-  resolveCommand,
-  stampEvents,
-  TidemarkError,
-} from '@tidemark/core';
-import {
-  type CommandResult,
+  type BatchResult,
+  type CommandEnvelope,
+  encodeTokenBody,
   type FeedPage,
-  type LiveHandle,
-  type Transport,
-  TransportError,
-  type WireCommand,
-} from '../sync/transport';
+  joinToken,
+  parseCommandEnvelope,
+  streamKey as streamKeyOf,
+} from '@tidemark/core/protocol';
+import { canonicalJson, decideCommand, resolveCommand } from '@tidemark/core/runtime';
+import { type LiveHandle, type Transport, TransportError } from '../sync/transport';
 import { ALICE, testClock } from './local-fixture';
 
 /** How the next push fails: lost on the way (never processed) or on the way back (processed, answer lost). */
@@ -31,7 +23,7 @@ export type PushFailure = 'request' | 'answer';
 
 export class FakeAuthority implements Transport {
   /** Every push the server received, as sent (including ones whose answer was lost). */
-  readonly pushes: WireCommand[][] = [];
+  readonly pushes: CommandEnvelope[][] = [];
   /** Who the transport speaks for: the client's token. */
   access: Access = ALICE;
   /** Makes the next push fail this way. */
@@ -40,7 +32,7 @@ export class FakeAuthority implements Transport {
   #epoch = 1;
   #feed: EventEnvelope[] = [];
   #streams = new Map<string, { state: unknown; version: number }>();
-  #answers = new Map<string, { body: string; result: CommandResult }>();
+  #answers = new Map<string, { body: string; result: BatchResult }>();
   readonly #clock = testClock('server');
 
   constructor(app: App) {
@@ -53,7 +45,7 @@ export class FakeAuthority implements Transport {
   }
 
   /** What `POST /api/commands` would answer to `access`. */
-  execute(input: WireCommand, access: Access = this.access): CommandResult {
+  execute(input: CommandEnvelope, access: Access = this.access): BatchResult {
     let resolved: ReturnType<typeof resolveCommand>;
     try {
       resolved = resolveCommand(this.#app, parseCommandEnvelope(input));
@@ -61,7 +53,7 @@ export class FakeAuthority implements Transport {
       return refused(400, errorCodeOf(error) ?? 'invalid_request', String((error as Error).message));
     }
     const { envelope, aggregate } = resolved;
-    const streamKey = `${envelope.aggregate}/${envelope.aggregateId}`;
+    const streamKey = streamKeyOf(envelope.aggregate, envelope.aggregateId);
     const answerKey = `${streamKey}/${envelope.commandId}`;
     const body = canonicalJson({
       type: envelope.type,
@@ -74,49 +66,37 @@ export class FakeAuthority implements Transport {
     }
     const stream = this.#streams.get(streamKey) ?? { state: aggregate.initialState, version: 0 };
     const at = this.#clock.now();
-    let result: CommandResult;
-    if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== stream.version) {
-      result = refused(
-        409,
-        'version_conflict',
-        `expected version ${envelope.expectedVersion}, but it is ${stream.version}`,
-      );
+    const decision = decideCommand(
+      aggregate,
+      stream,
+      { ...envelope, payload: resolved.payload },
+      { actor: access.actor, roles: access.roles, at, newId: this.#clock.newId },
+    );
+    let result: BatchResult;
+    if (!decision.ok) {
+      const { reason, error } = decision.rejection;
+      result = refused(reason === 'version_conflict' ? 409 : 422, error.code, error.message);
     } else {
-      const decision = decide(
-        aggregate,
-        stream.state,
-        { type: envelope.type, payload: resolved.payload },
-        {
-          actor: access.actor,
-          roles: access.roles,
-          now: at,
-          aggregateId: envelope.aggregateId,
-        },
-      );
-      if (!decision.ok) {
-        result = refused(422, decision.error.code, decision.error.message);
-      } else {
-        const stamped = stampEvents(aggregate, decision.events, {
-          aggregate: envelope.aggregate,
-          aggregateId: envelope.aggregateId,
-          version: stream.version,
-          commandId: envelope.commandId,
-          actor: access.actor,
-          at,
-          newId: this.#clock.newId,
-        });
-        const events = stamped.map((event, i) => ({ ...event, position: this.#cursor(this.#feed.length + i + 1) }));
-        this.#feed.push(...events);
-        const version = stream.version + events.length;
-        this.#streams.set(streamKey, { state: decision.state, version });
-        result = {
-          httpStatus: 200,
-          status: 'accepted',
-          events,
-          version,
-          token: `token.${btoa(JSON.stringify([envelope.aggregate, envelope.aggregateId, version]))}`,
-        };
-      }
+      const events = decision.events.map((event, i) => ({
+        ...event,
+        position: this.#cursor(this.#feed.length + i + 1),
+      }));
+      this.#feed.push(...events);
+      this.#streams.set(streamKey, { state: decision.state, version: decision.version });
+      result = {
+        httpStatus: 200,
+        status: 'accepted',
+        events,
+        version: decision.version,
+        token: joinToken(
+          encodeTokenBody({
+            aggregate: envelope.aggregate,
+            aggregateId: envelope.aggregateId,
+            version: decision.version,
+          }),
+          'unsigned',
+        ),
+      };
     }
     this.#answers.set(answerKey, { body, result });
     return result;
@@ -130,7 +110,7 @@ export class FakeAuthority implements Transport {
     this.#answers = new Map();
   }
 
-  async push(commands: readonly WireCommand[]): Promise<CommandResult[]> {
+  async push(commands: readonly CommandEnvelope[]): Promise<BatchResult[]> {
     const failure = this.failNextPush;
     this.failNextPush = undefined;
     if (failure === 'request') throw new TransportError('network', 'the request was lost');
@@ -164,7 +144,7 @@ export class FakeAuthority implements Transport {
   }
 }
 
-function refused(httpStatus: number, code: string, message: string): CommandResult {
+function refused(httpStatus: number, code: string, message: string): BatchResult {
   return { httpStatus, status: 'rejected', error: { code, message } };
 }
 

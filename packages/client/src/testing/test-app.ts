@@ -7,7 +7,6 @@
  * depend on zod (only core does), and the tests need only three fields.
  */
 import {
-  type AnyProjection,
   type App,
   defineAggregate,
   defineApp,
@@ -16,6 +15,7 @@ import {
   type StandardSchemaV1,
   table,
 } from '@tidemark/core';
+import type { AnyProjection } from '@tidemark/core/runtime';
 
 export interface CounterState {
   readonly open: boolean;

@@ -11,12 +11,15 @@
  */
 import type { App } from '@tidemark/core';
 import { TidemarkError } from '@tidemark/core';
+import { streamKey, tokenTarget } from '@tidemark/core/protocol';
 import { DexieReadModel } from '../local/dexie-read-model';
 import { enqueue, type Queued } from '../local/enqueue';
 import { type LocalDb, openLocalDb } from '../local/local-db';
+import { dismissRejection } from '../local/outbox';
+import { countPending } from '../local/outbox-view';
 import { type Outcome, SyncEngine, type SyncStatus } from '../sync/sync-engine';
 import { httpTransport } from '../sync/transport';
-import { accessFromToken, tokenTarget } from './token-claims';
+import { accessFromToken } from './token-claims';
 
 export interface WorkerInit {
   readonly url: string;
@@ -130,7 +133,7 @@ export class SyncWorker {
   }
 
   async status(): Promise<ClientStatus> {
-    const pendingCommands = this.#db === undefined ? 0 : await this.#db.outbox.count();
+    const pendingCommands = this.#db === undefined ? 0 : await countPending(this.#db);
     return { ...this.#status, leader: this.#leader, pendingCommands };
   }
 
@@ -141,7 +144,7 @@ export class SyncWorker {
   }
 
   async dismissRejection(id: number): Promise<void> {
-    await this.#db?.rejections.delete(id);
+    if (this.#db !== undefined) await dismissRejection(this.#db, id);
   }
 
   /** Resolves once the local read models include the event a consistency token names (at most `timeoutMs`). */
@@ -150,7 +153,7 @@ export class SyncWorker {
     if (target === undefined) throw new TidemarkError('invalid_request', 'not a consistency token of this server');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const record = await this.#db?.aggregates.get(`${target.aggregate}/${target.aggregateId}`);
+      const record = await this.#db?.aggregates.get(streamKey(target.aggregate, target.aggregateId));
       if ((record?.version ?? 0) >= target.version) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;

@@ -4,31 +4,17 @@
  * authority verifies the token when the command arrives.
  */
 import { type Access, TidemarkError } from '@tidemark/core';
+import { decodeBase64UrlText } from '@tidemark/core/protocol';
 
 export function accessFromToken(token: string | undefined): Access {
   const part = token?.split('.')[1];
   if (part === undefined) throw new TidemarkError('unauthorized', 'sign in first: no token');
   try {
-    const json = atob(part.replaceAll('-', '+').replaceAll('_', '/'));
-    const claims = JSON.parse(json) as { sub?: unknown; tenant?: unknown; roles?: unknown };
+    const claims = JSON.parse(decodeBase64UrlText(part)) as { sub?: unknown; tenant?: unknown; roles?: unknown };
     if (typeof claims.sub !== 'string' || typeof claims.tenant !== 'string') throw new Error('claims');
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     return { actor: claims.sub, tenant: claims.tenant, roles };
   } catch {
     throw new TidemarkError('unauthorized', 'the token cannot be read');
-  }
-}
-
-/** What a consistency token names. Opaque on the wire; this client knows its own server's format. */
-export function tokenTarget(token: string): { aggregate: string; aggregateId: string; version: number } | undefined {
-  const body = token.split('.')[1];
-  if (body === undefined) return undefined;
-  try {
-    const [aggregate, aggregateId, version] = JSON.parse(atob(body.replaceAll('-', '+').replaceAll('_', '/')));
-    if (typeof aggregate !== 'string' || typeof aggregateId !== 'string' || typeof version !== 'number')
-      return undefined;
-    return { aggregate, aggregateId, version };
-  } catch {
-    return undefined;
   }
 }

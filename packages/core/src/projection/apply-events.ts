@@ -4,15 +4,13 @@
  * transaction: that is what makes a projection exactly-once.
  */
 import type { EventEnvelope } from '../envelope';
+import type { DeadLetter as WireDeadLetter } from '../protocol/admin';
 import type { AnyProjection } from './define-projection';
 import type { ChangeSet, ReadModelReader } from './read-model-store';
 import { WorkingSet } from './working-set';
 
-/** An event a handler threw on, with the error's message. */
-export interface DeadLetter {
-  readonly event: EventEnvelope;
-  readonly error: string;
-}
+/** An event a handler threw on, with the error's message: a dead letter before it is stored. */
+export type DeadLetter = Pick<WireDeadLetter, 'event' | 'error'>;
 
 export interface PageResult {
   readonly changes: ChangeSet;

@@ -17,12 +17,14 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type AnyAggregate, type App, decide, stampEvents, TidemarkError } from '@tidemark/core';
+import { type App, TidemarkError } from '@tidemark/core';
+import type { StreamPage } from '@tidemark/core/protocol';
+import { type AnyAggregate, decideCommand } from '@tidemark/core/runtime';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
 import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS } from '../limits';
 import { retryDelay } from '../retry';
-import type { AggregateRpc, CommandAnswer, ExecuteRequest, LoadInfo, StreamPage, StreamRef } from './aggregate-rpc';
+import type { AggregateRpc, AuthorityAnswer, ExecuteRequest, LoadInfo, StreamRef } from './aggregate-rpc';
 import { AggregateStore } from './aggregate-store';
 
 export interface AggregateObjectOptions {
@@ -68,13 +70,13 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
       }
     }
 
-    async execute(request: ExecuteRequest): Promise<CommandAnswer> {
+    async execute(request: ExecuteRequest): Promise<AuthorityAnswer> {
       const answer = this.#decideAndCommit(request);
-      if (answer.httpStatus === 200) await this.#handOff(request.stream, HANDOFF_TIMEOUT_MS);
+      if (answer.body.status === 'accepted') await this.#handOff(request.stream, HANDOFF_TIMEOUT_MS);
       return answer;
     }
 
-    #decideAndCommit(request: ExecuteRequest): CommandAnswer {
+    #decideAndCommit(request: ExecuteRequest): AuthorityAnswer {
       const loaded = this.#load(request.stream);
       const stored = this.#store.storedAnswer(request.commandId);
       if (stored !== undefined) {
@@ -82,42 +84,24 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
         return commandIdReused(request.commandId);
       }
 
-      if (request.expectedVersion !== undefined && request.expectedVersion !== loaded.version) {
-        return this.#rejectAndRemember(request, 409, {
-          code: 'version_conflict',
-          message: `expected version ${request.expectedVersion}, but the stream is at ${loaded.version}`,
-          expectedVersion: request.expectedVersion,
-          actualVersion: loaded.version,
-        });
-      }
-
-      const now = new Date().toISOString();
-      const decision = decide(
-        loaded.aggregate,
-        loaded.state,
-        { type: request.type, payload: request.payload },
-        { actor: request.actor, roles: request.roles, now, aggregateId: request.stream.aggregateId },
-      );
-      if (!decision.ok) {
-        // A rule about who may act (the decider saw the actor and roles): 403, like any refusal of access,
-        // and not remembered, so the same command id may still be sent by someone allowed.
-        if (decision.error.code === 'forbidden')
-          return { httpStatus: 403, body: { status: 'rejected', error: decision.error } };
-        return this.#rejectAndRemember(request, 422, decision.error);
-      }
-
-      const events = stampEvents(loaded.aggregate, decision.events, {
-        aggregate: request.stream.aggregate,
-        aggregateId: request.stream.aggregateId,
-        version: loaded.version,
-        commandId: request.commandId,
+      const command = { ...request, aggregateId: request.stream.aggregateId };
+      const decision = decideCommand(loaded.aggregate, loaded, command, {
         actor: request.actor,
-        at: now,
+        roles: request.roles,
+        at: new Date().toISOString(),
         newId: () => crypto.randomUUID(),
       });
-      const version = loaded.version + events.length;
-      const answer: CommandAnswer = {
-        httpStatus: 200,
+      if (!decision.ok) {
+        const { reason, error } = decision.rejection;
+        const answer = { body: { status: 'rejected', error }, byRule: reason === 'rule' } as const;
+        // A rule about who may act (the decider saw the actor and roles) is not remembered,
+        // so the same command id may still be sent by someone allowed.
+        if (error.code !== 'forbidden') this.#remember(request, answer);
+        return answer;
+      }
+
+      const { events, version, state } = decision;
+      const answer: AuthorityAnswer = {
         body: {
           status: 'accepted',
           commandId: request.commandId,
@@ -134,14 +118,14 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
         this.#store.addToOutbox(events);
         this.#store.saveAnswer(request.commandId, request.fingerprint, answer);
         if (crossesSnapshot) {
-          this.#store.saveSnapshot({ version, stateVersion: loaded.aggregate.stateVersion, state: decision.state });
+          this.#store.saveSnapshot({ version, stateVersion: loaded.aggregate.stateVersion, state });
         }
       });
       // Armed with the commit (no await in between: one atomic write), so a crash before the hand-off cannot strand the outbox.
       // It is the hand-off's first retry, should the hand-off below fail.
       void this.ctx.storage.setAlarm(Date.now() + retryDelay(1));
       // Only after the commit: a failed transaction leaves the in-memory state as it was.
-      loaded.state = decision.state;
+      loaded.state = state;
       loaded.version = version;
       return answer;
     }
@@ -197,17 +181,11 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
       return { ...loaded.info, version: loaded.version };
     }
 
-    #rejectAndRemember(
-      request: ExecuteRequest,
-      httpStatus: number,
-      error: { code: string; message: string; [field: string]: unknown },
-    ): CommandAnswer {
-      const answer: CommandAnswer = { httpStatus, body: { status: 'rejected', error } };
+    #remember(request: ExecuteRequest, answer: AuthorityAnswer): void {
       this.ctx.storage.transactionSync(() => {
         this.#store.saveStreamRef(request.stream);
         this.#store.saveAnswer(request.commandId, request.fingerprint, answer);
       });
-      return answer;
     }
 
     /** Rebuilds the state once per object life: latest usable snapshot, then the events after it. */
@@ -255,15 +233,7 @@ export function createAggregateObject(app: App, options: AggregateObjectOptions 
   };
 }
 
-function commandIdReused(commandId: string): CommandAnswer {
-  return {
-    httpStatus: 409,
-    body: {
-      status: 'rejected',
-      error: {
-        code: 'command_id_reused',
-        message: `command id ${commandId} was already used on this aggregate with a different body`,
-      },
-    },
-  };
+function commandIdReused(commandId: string): AuthorityAnswer {
+  const message = `command id ${commandId} was already used on this aggregate with a different body`;
+  return { body: { status: 'rejected', error: { code: 'command_id_reused', message } }, byRule: false };
 }

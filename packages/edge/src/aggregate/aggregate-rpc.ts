@@ -2,18 +2,22 @@
  * What the Worker asks of an AggregateObject over Durable Object RPC. Plain
  * data both ways: errors cross as bodies with codes, not as classes.
  */
-import type { EventEnvelope } from '@tidemark/core';
+import type { AggregateId, AggregateType, CommandId, TenantId } from '@tidemark/core';
+import type { AcceptedCommand, RejectedAnswer, StreamPage } from '@tidemark/core/protocol';
 
-/** Which stream an object holds. The object's name is derived from it. */
+/**
+ * Which stream an object holds. The object's name is derived from it, so each
+ * part is a parsed name (see `parseStreamRef`): only the HTTP layer makes one.
+ */
 export interface StreamRef {
-  readonly tenant: string;
-  readonly aggregate: string;
-  readonly aggregateId: string;
+  readonly tenant: TenantId;
+  readonly aggregate: AggregateType;
+  readonly aggregateId: AggregateId;
 }
 
 export interface ExecuteRequest {
   readonly stream: StreamRef;
-  readonly commandId: string;
+  readonly commandId: CommandId;
   readonly type: string;
   /** Already validated against the command's schema by the Worker. */
   readonly payload: unknown;
@@ -24,30 +28,18 @@ export interface ExecuteRequest {
   readonly roles: readonly string[];
 }
 
-export interface AcceptedAnswer {
-  readonly status: 'accepted';
-  readonly commandId: string;
-  readonly aggregate: string;
-  readonly aggregateId: string;
-  readonly version: number;
-  readonly events: readonly EventEnvelope[];
-}
-
-export interface RejectedAnswer {
-  readonly status: 'rejected';
-  readonly error: { readonly code: string; readonly message: string; readonly [field: string]: unknown };
-}
-
-/** An answer and its HTTP status, as stored for retries and as returned. */
-export interface CommandAnswer {
-  readonly httpStatus: number;
-  readonly body: AcceptedAnswer | RejectedAnswer;
-}
-
-export interface StreamPage {
-  readonly events: readonly EventEnvelope[];
-  readonly version: number;
-}
+/**
+ * What the object answers: data, no HTTP. The route layer maps it to a status
+ * (see `statusOfAnswer`). Stored as the first answer to a command id and
+ * replayed as is.
+ */
+export type AuthorityAnswer =
+  | { readonly body: AcceptedCommand }
+  | {
+      readonly body: RejectedAnswer;
+      /** True when the app's decider refused: the code is the app's own, not the runtime's. */
+      readonly byRule: boolean;
+    };
 
 /** How the object's in-memory state was rebuilt when it started. */
 export interface LoadInfo {
@@ -58,7 +50,7 @@ export interface LoadInfo {
 }
 
 export interface AggregateRpc {
-  execute(request: ExecuteRequest): Promise<CommandAnswer>;
+  execute(request: ExecuteRequest): Promise<AuthorityAnswer>;
   readStream(stream: StreamRef, after: number, limit: number): StreamPage;
   inspect(stream: StreamRef): LoadInfo;
 }

@@ -4,8 +4,8 @@
  * (`ctx.storage.sql`), which is what lets the object decide and append without
  * an await in between, and so without interleaving.
  */
-import type { EventEnvelope } from '@tidemark/core';
-import type { CommandAnswer, StreamRef } from './aggregate-rpc';
+import type { AggregateId, AggregateType, EventEnvelope, TenantId } from '@tidemark/core';
+import type { AuthorityAnswer, StreamRef } from './aggregate-rpc';
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS stream (
@@ -15,9 +15,8 @@ const SCHEMA = [
      version INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
      schema_version INTEGER NOT NULL, payload TEXT NOT NULL,
      command_id TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS commands (
-     command_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
-     http_status INTEGER NOT NULL, answer TEXT NOT NULL)`,
+  // The first answer to each command id, as data; the route layer derives its HTTP status.
+  'CREATE TABLE IF NOT EXISTS commands (command_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT NOT NULL)',
   // Versions committed here but not yet acknowledged by the tenant's feed.
   'CREATE TABLE IF NOT EXISTS outbox (version INTEGER PRIMARY KEY)',
   `CREATE TABLE IF NOT EXISTS snapshots (
@@ -38,7 +37,7 @@ type EventRow = {
 
 export interface StoredAnswer {
   readonly fingerprint: string;
-  readonly answer: CommandAnswer;
+  readonly answer: AuthorityAnswer;
 }
 
 export interface Snapshot {
@@ -53,15 +52,17 @@ export class AggregateStore {
   constructor(sql: SqlStorage) {
     this.#sql = sql;
     for (const statement of SCHEMA) sql.exec(statement);
+    dropHttpStatus(sql);
   }
 
   /** The stream this object holds, once it has been written to. */
   streamRef(): StreamRef | undefined {
     const row = this.#sql
-      .exec<{ tenant: string; aggregate: string; aggregate_id: string }>(
+      .exec<{ tenant: TenantId; aggregate: AggregateType; aggregate_id: AggregateId }>(
         'SELECT tenant, aggregate, aggregate_id FROM stream WHERE id = 1',
       )
       .toArray()[0];
+    // Written from a parsed StreamRef (saveStreamRef), so the names are as valid as when they came in.
     return row && { tenant: row.tenant, aggregate: row.aggregate, aggregateId: row.aggregate_id };
   }
 
@@ -155,15 +156,14 @@ export class AggregateStore {
         commandId,
       )
       .toArray()[0];
-    return row && { fingerprint: row.fingerprint, answer: JSON.parse(row.answer) as CommandAnswer };
+    return row && { fingerprint: row.fingerprint, answer: readAnswer(JSON.parse(row.answer)) };
   }
 
-  saveAnswer(commandId: string, fingerprint: string, answer: CommandAnswer): void {
+  saveAnswer(commandId: string, fingerprint: string, answer: AuthorityAnswer): void {
     this.#sql.exec(
-      'INSERT INTO commands (command_id, fingerprint, http_status, answer) VALUES (?, ?, ?, ?)',
+      'INSERT INTO commands (command_id, fingerprint, answer) VALUES (?, ?, ?)',
       commandId,
       fingerprint,
-      answer.httpStatus,
       JSON.stringify(answer),
     );
   }
@@ -180,4 +180,23 @@ function toEnvelope(stream: StreamRef, row: EventRow): EventEnvelope {
     payload: JSON.parse(row.payload),
     meta: { commandId: row.command_id, actor: row.actor, at: row.at },
   };
+}
+
+/**
+ * Objects written before answers were stored as data have an `http_status`
+ * column (NOT NULL, so new inserts would fail): drop it. Their rows keep the
+ * status inside the answer's JSON, which {@link readAnswer} reads.
+ */
+function dropHttpStatus(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>('PRAGMA table_info(commands)').toArray();
+  if (columns.some((column) => column.name === 'http_status')) {
+    sql.exec('ALTER TABLE commands DROP COLUMN http_status');
+  }
+}
+
+/** An answer as stored now, or as stored before (`{httpStatus, body}`), where a 422 was a rule's refusal. */
+function readAnswer(stored: AuthorityAnswer | { httpStatus: number; body: AuthorityAnswer['body'] }): AuthorityAnswer {
+  if (!('httpStatus' in stored)) return stored;
+  if (stored.body.status === 'accepted') return { body: stored.body };
+  return { body: stored.body, byRule: stored.httpStatus === 422 };
 }

@@ -6,6 +6,7 @@
  * when feeds are split by aggregate hash.
  */
 import { TidemarkError } from '@tidemark/core';
+import { decodeBase64UrlText, encodeBase64UrlText } from '@tidemark/core/protocol';
 
 export interface Cursor {
   readonly epoch: string;
@@ -15,7 +16,7 @@ export interface Cursor {
 /** @example encodeCursor({ epoch: 'k3x9', positions: [42] }) */
 export function encodeCursor(cursor: Cursor): string {
   const json = JSON.stringify({ e: cursor.epoch, p: cursor.positions });
-  return btoa(json).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return encodeBase64UrlText(json);
 }
 
 /**
@@ -32,7 +33,7 @@ export function decodeCursor(text: string, epoch: string, shards = 1): Cursor {
   let parsed: unknown;
   try {
     if (!isCursorText(text)) throw new Error('charset');
-    parsed = JSON.parse(atob(text.replaceAll('-', '+').replaceAll('_', '/')));
+    parsed = JSON.parse(decodeBase64UrlText(text));
   } catch {
     throw invalidCursor();
   }

@@ -8,7 +8,9 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type App, type ErrorBody, type EventEnvelope, MAX_FEED_PAGE_BYTES, TidemarkError } from '@tidemark/core';
+import { type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { streamKey } from '@tidemark/core/protocol';
+import { MAX_FEED_PAGE_BYTES } from '@tidemark/core/runtime';
 import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import type { TidemarkEnv } from '../env';
@@ -21,7 +23,7 @@ import { Waiters } from '../waiters';
 import { decodeCursor, encodeCursor } from './cursor';
 import { FaultSwitch } from './fault-switch';
 import type { FeedFaults, FeedPage, FeedRpc, RawFeedPage } from './feed-rpc';
-import { FeedStore, listedBytes, type PositionedEvent, streamKey } from './feed-store';
+import { FeedStore, listedBytes, type PositionedEvent } from './feed-store';
 import { LiveSockets } from './live-sockets';
 
 export { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER, LIVE_EXPIRES_HEADER } from './live-sockets';

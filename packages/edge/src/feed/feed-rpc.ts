@@ -4,17 +4,12 @@
  * opaque cursors outside it.
  */
 import type { ErrorBody, EventEnvelope } from '@tidemark/core';
+import type { FeedPage } from '@tidemark/core/protocol';
 import type { FeedFaults } from './fault-switch';
 import type { PositionedEvent } from './feed-store';
 
 export type { FeedFaults } from './fault-switch';
-
-export interface FeedPage {
-  /** Upcast events, each with its `position` cursor. */
-  readonly events: readonly EventEnvelope[];
-  readonly cursor: string;
-  readonly hasMore: boolean;
-}
+export type { FeedPage };
 
 export interface RawFeedPage {
   readonly epoch: string;

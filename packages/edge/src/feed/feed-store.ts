@@ -5,6 +5,7 @@
  * accepted).
  */
 import type { EventEnvelope } from '@tidemark/core';
+import { streamKey } from '@tidemark/core/protocol';
 import { jsonBytes } from '../byte-budget';
 import { SqlMeta } from '../sql-meta';
 
@@ -130,8 +131,4 @@ export class FeedStore {
     );
     for (const row of rows) yield { position: row.position, event: JSON.parse(row.event) as EventEnvelope };
   }
-}
-
-export function streamKey(aggregate: string, aggregateId: string): string {
-  return `${aggregate}/${aggregateId}`;
 }

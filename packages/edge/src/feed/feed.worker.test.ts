@@ -1,11 +1,11 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import type { EventEnvelope } from '@tidemark/core';
-import { defineApp, MAX_FEED_PAGE_BYTES } from '@tidemark/core';
+import { defineApp, type EventEnvelope, parseCommandId } from '@tidemark/core';
+import { MAX_FEED_PAGE_BYTES } from '@tidemark/core/runtime';
 import { describe, expect, it } from 'vitest';
 import { CounterV1, fixtureApp } from '../../test/fixture-app';
 import { createAggregateObject } from '../aggregate/aggregate-object';
 import type { AggregateRpc, ExecuteRequest, StreamRef } from '../aggregate/aggregate-rpc';
-import { aggregateObjectName, aggregateStub } from '../aggregate/aggregate-stub';
+import { aggregateObjectName, aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { createFeedObject } from './feed-object';
 import type { FeedRpc } from './feed-rpc';
 import { feedStub } from './feed-stub';
@@ -13,7 +13,7 @@ import { feedStub } from './feed-stub';
 function add(stream: StreamRef, commandId: string, by: number): ExecuteRequest {
   return {
     stream,
-    commandId,
+    commandId: parseCommandId(commandId),
     type: 'Add',
     payload: { by, note: `n${by}` },
     fingerprint: `fp-${commandId}`,
@@ -39,13 +39,13 @@ describe('feed hand-off', () => {
     const feed = feedStub(env, tenant);
     // Ten of the twelve hand-offs fail: only the last two commands (on c and d) get through.
     await feed.setFaults({ failAppends: 10 });
-    const streams = ['a', 'b', 'c', 'd'].map((id): StreamRef => ({ tenant, aggregate: 'Counter', aggregateId: id }));
+    const streams = ['a', 'b', 'c', 'd'].map((id) => parseStreamRef(tenant, 'Counter', id));
 
     for (let round = 1; round <= 3; round += 1) {
       for (const stream of streams) {
         const answer = await aggregateStub(env, stream).execute(add(stream, `${stream.aggregateId}-${round}`, round));
         // The command succeeds whether or not its hand-off did.
-        expect(answer.httpStatus).toBe(200);
+        expect(answer.body.status).toBe('accepted');
       }
     }
     const before = (await feed.readRaw(0, 1000)).events.map((row) => row.event);
@@ -66,7 +66,7 @@ describe('feed hand-off', () => {
 
   it('ignores repeated and out-of-order appends', async () => {
     const tenant = 'idempotent';
-    const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'x' };
+    const stream = parseStreamRef(tenant, 'Counter', 'x');
     for (let i = 1; i <= 3; i += 1) await aggregateStub(env, stream).execute(add(stream, `x-${i}`, i));
     const feed = feedStub(env, tenant);
     const stored = (await aggregateStub(env, stream).readStream(stream, 0, 10)).events;
@@ -82,7 +82,7 @@ describe('feed hand-off', () => {
 
   it('pages by opaque cursor and refuses cursors it did not issue', async () => {
     const tenant = 'paging';
-    const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'p' };
+    const stream = parseStreamRef(tenant, 'Counter', 'p');
     for (let i = 1; i <= 5; i += 1) await aggregateStub(env, stream).execute(add(stream, `p-${i}`, i));
     const feed = feedStub(env, tenant);
     const seen: number[] = [];
@@ -108,7 +108,7 @@ describe('feed hand-off', () => {
 
   it('lifts stored v1 events with the upcasters wherever they are read', async () => {
     const tenant = 'upcast';
-    const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'old' };
+    const stream = parseStreamRef(tenant, 'Counter', 'old');
     await runInDurableObject(durable(stream), async (_instance, state) => {
       // Written by the app as it was before `Added` v2.
       const Old = createAggregateObject(defineApp({ name: 'fixture', aggregates: [CounterV1] }));
@@ -127,7 +127,7 @@ describe('feed hand-off', () => {
       ]);
       // The rebuilt state folds the lifted events, and new events are v2.
       const next = await current.execute(add(stream, 'new-1', -6));
-      expect(next.httpStatus).toBe(200);
+      expect(next.body.status).toBe('accepted');
       expect(next.body).toMatchObject({ version: 4, events: [{ schemaVersion: 2 }] });
     });
     const feed = (await feedStub(env, tenant).readRaw(0, 10)).events.map((row) => row.event);

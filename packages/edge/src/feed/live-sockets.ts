@@ -13,7 +13,8 @@
  * set during a request stalled the next request under `wrangler dev`). A socket's attachment (at most 2 KiB) holds only its
  * id, position and expiry; the caller's access, as large as its token, is a row.
  */
-import { type Access, type EventEnvelope, MAX_LIVE_FRAME_BYTES, TidemarkError } from '@tidemark/core';
+import { type Access, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { MAX_LIVE_FRAME_BYTES } from '@tidemark/core/runtime';
 import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, PAGE_ENVELOPE_BYTES, TOKEN_EXPIRED_CLOSE } from '../limits';

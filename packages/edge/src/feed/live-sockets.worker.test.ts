@@ -4,12 +4,12 @@
  * what a socket keeps in its attachment does not grow with its token.
  */
 import { env, runInDurableObject } from 'cloudflare:test';
-import { type Access, type EventEnvelope, MAX_LIVE_FRAME_BYTES } from '@tidemark/core';
+import type { Access, EventEnvelope } from '@tidemark/core';
+import { MAX_LIVE_FRAME_BYTES } from '@tidemark/core/runtime';
 import { describe, expect, it } from 'vitest';
 import { addToCounter } from '../../test/counter-commands';
 import { eventReads } from '../../test/fixture-app';
-import type { StreamRef } from '../aggregate/aggregate-rpc';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { LIVE_FRAME_EVENTS } from '../limits';
 import { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER, LIVE_EXPIRES_HEADER } from './feed-object';
 import { feedStub } from './feed-stub';
@@ -60,7 +60,7 @@ function collect(response: Response): { frames: Frame[]; until: (count: number) 
 
 /** Events of one counter, versions `from` to `to`, made from its first stored event. */
 async function moreEvents(tenant: string, from: number, to: number): Promise<EventEnvelope[]> {
-  const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'x' };
+  const stream = parseStreamRef(tenant, 'Counter', 'x');
   const [first] = (await aggregateStub(env, stream).readStream(stream, 0, 1)).events as [EventEnvelope];
   return Array.from({ length: to - from + 1 }, (_, i) => ({
     ...first,

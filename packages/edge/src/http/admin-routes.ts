@@ -3,6 +3,7 @@
  * metrics, and (in development) fault switches.
  */
 import type { App } from '@tidemark/core';
+import type { DeadLetter, DeadLetterRetry } from '@tidemark/core/protocol';
 import { Hono } from 'hono';
 import { feedStub } from '../feed/feed-stub';
 import { render } from '../metrics/metric-set';
@@ -49,7 +50,7 @@ export function adminRoutes(app: App) {
       [...app.projections.keys()].map((name) => projectionStub(c.env, tenant, name).deadLetters()),
     );
     // A dead letter holds an event: it is read through the same per-event hook as the feed.
-    const deadLetters = lists.flat().map((letter) => ({
+    const deadLetters: DeadLetter[] = lists.flat().map((letter) => ({
       ...letter,
       id: `${letter.projection}:${letter.id}`,
       event: app.readEvent(c.var.access, letter.event),
@@ -65,11 +66,12 @@ export function adminRoutes(app: App) {
     if (!outcome.ok && outcome.error.code === 'not_found') fail('not_found', 'no such dead letter');
     // A handler that fails again is an answer, not an error: the letter stays, with its new error.
     // `rebuilding`: applied by a rebuild, in feed order, because later events were applied already.
-    return c.json({
+    const retry: DeadLetterRetry = {
       id: c.req.param('id'),
       ok: outcome.ok,
       ...(outcome.ok ? { rebuilding: outcome.value.rebuilding } : { error: outcome.error.message }),
-    });
+    };
+    return c.json(retry);
   });
 
   routes.get('/metrics', async (c) => {

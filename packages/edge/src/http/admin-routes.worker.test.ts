@@ -1,8 +1,9 @@
 import { env, SELF } from 'cloudflare:test';
+import { parseCommandId } from '@tidemark/core';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { POISON } from '../../test/fixture-app';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
 import { projectionStub } from '../projection/projection-stub';
 
@@ -18,17 +19,17 @@ async function bearer(tenant: string, roles: string[]): Promise<string> {
 describe('GET /api/admin/dead-letters', () => {
   it('reads each letter event through the per-event read hook, as the feed does', async () => {
     const tenant = `dead-letter-viewer-${crypto.randomUUID()}`;
-    const stream = { tenant, aggregate: 'Counter', aggregateId: 'a' };
+    const stream = parseStreamRef(tenant, 'Counter', 'a');
     const answer = await aggregateStub(env, stream).execute({
       stream,
-      commandId: 'poisoned',
+      commandId: parseCommandId('poisoned'),
       type: 'Add',
       payload: { by: POISON, note: 'secret' },
       fingerprint: 'fp-poisoned',
       actor: 'tester',
       roles: [],
     });
-    expect(answer.httpStatus).toBe(200);
+    expect(answer.body.status).toBe('accepted');
     const head = await feedStub(env, tenant).head();
     await projectionStub(env, tenant, 'counter-totals').waitForPosition(head, 4000);
     await projectionStub(env, tenant, 'strict-totals').waitForPosition(head, 1000);

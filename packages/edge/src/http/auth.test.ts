@@ -154,3 +154,41 @@ describe('authenticate with a JWKS (ES256 / RS256)', () => {
     expect(await outcome(`Bearer ${await hs256(good(), 'guess')}`, both)).toBe('unauthorized');
   });
 });
+
+describe("authenticate an OpenID provider's tokens", () => {
+  let key: CryptoKey;
+  let jwks: string;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    key = pair.privateKey;
+    jwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'idp-1', alg: 'ES256' }] });
+  });
+
+  const idToken = (claims: Record<string, unknown>) =>
+    new SignJWT({ iss: 'https://id.example.com', aud: 'orders-pwa', exp: now() + 60, ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+      .setSubject('ann@example.com')
+      .sign(key);
+
+  it('reads the tenant and roles from the configured claims of provider tokens only', async () => {
+    const env = { JWKS: jwks, JWT_SECRET: SECRET, TENANT_CLAIM: 'org', ROLES_CLAIM: 'groups' };
+    const token = await idToken({ org: 'acme', groups: ['admin'], tenant: 'other' });
+    expect(await authenticate(`Bearer ${token}`, env)).toEqual({
+      actor: 'ann@example.com',
+      tenant: 'acme',
+      roles: ['admin'],
+    });
+    expect(await outcome(`Bearer ${await idToken({ tenant: 'acme' })}`, env)).toBe('unauthorized');
+    // Tidemark's own HS256 tokens keep the plain names.
+    expect((await authenticate(`Bearer ${await hs256(good())}`, env)).tenant).toBe('acme');
+  });
+
+  it("expects the OpenID issuer and client id of provider tokens, not of Tidemark's own", async () => {
+    const env = { JWKS: jwks, JWT_SECRET: SECRET, OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'orders-pwa' };
+    expect(await outcome(`Bearer ${await idToken({ tenant: 'acme' })}`, env)).toBe('accepted');
+    expect(await outcome(`Bearer ${await idToken({ tenant: 'acme', aud: 'another-app' })}`, env)).toBe('unauthorized');
+    expect(await outcome(`Bearer ${await idToken({ tenant: 'acme', iss: 'https://evil' })}`, env)).toBe('unauthorized');
+    expect(await outcome(`Bearer ${await hs256(good())}`, env)).toBe('accepted');
+  });
+});

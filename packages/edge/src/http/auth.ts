@@ -10,13 +10,27 @@
  * public key (algorithm confusion). `exp` is required; `nbf`, `iss` and `aud`
  * are checked when present or configured, with a bounded clock skew. The
  * verified claims become the request's {@link Access}; the tenant is taken
- * from the token only. Tokens are never logged.
+ * from the token only. A provider's tokens (JWKS) may name the tenant and
+ * roles claims otherwise (TENANT_CLAIM, ROLES_CLAIM), and default their issuer
+ * and audience to the OpenID settings (auth-config.ts). Tokens are never logged.
  */
 import { type Access, NAME_PATTERN, TidemarkError } from '@tidemark/core';
-import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
+
+import { decodeBase64UrlText } from '@tidemark/core/protocol';
+
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose';
+
 import { z } from 'zod';
 import type { TidemarkEnv } from '../env';
 import { MAX_ACTOR_LENGTH } from '../limits';
+import { type ProviderExpectations, providerExpectations } from './auth-config';
 
 /** Clocks of issuers and of Cloudflare's machines disagree a little; a minute is the usual bound. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -67,28 +81,31 @@ export async function verifyBearer(
   if (match?.[1] === undefined) throw unauthorized('a bearer token is required');
   const token = match[1];
 
-  const options: JWTVerifyOptions = {
-    clockTolerance: CLOCK_SKEW_SECONDS,
-    requiredClaims: ['exp', 'sub'],
+  // Tokens signed with JWT_SECRET are Tidemark's own (dev tokens, an operator's CLI token): plain claim names.
+  let expected: ProviderExpectations = {
     ...(env.JWT_ISSUER && { issuer: env.JWT_ISSUER }),
     ...(env.JWT_AUDIENCE && { audience: env.JWT_AUDIENCE }),
+    tenantClaim: 'tenant',
+    rolesClaim: 'roles',
   };
-  let claims: unknown;
+  let claims: JWTPayload;
   try {
     const alg = headerAlg(token);
     if (SYMMETRIC.includes(alg) && secret) {
-      claims = (await jwtVerify(token, new TextEncoder().encode(secret), { ...options, algorithms: SYMMETRIC }))
-        .payload;
+      const key = new TextEncoder().encode(secret);
+      claims = (await jwtVerify(token, key, verifyOptions(expected, SYMMETRIC))).payload;
     } else if (ASYMMETRIC.includes(alg) && keySet !== undefined) {
-      claims = (await jwtVerify(token, keySet, { ...options, algorithms: ASYMMETRIC })).payload;
+      expected = providerExpectations(env);
+      claims = (await jwtVerify(token, keySet, verifyOptions(expected, ASYMMETRIC))).payload;
     } else {
       throw new Error('algorithm not accepted');
     }
   } catch {
     throw unauthorized('the token is malformed, expired, not yet valid, for another audience, or wrongly signed');
   }
-  const parsed = ClaimsSchema.safeParse(claims);
-  if (!parsed.success) throw unauthorized('the token lacks a valid sub, tenant or exp claim');
+  const { tenantClaim, rolesClaim } = expected;
+  const parsed = ClaimsSchema.safeParse({ ...claims, tenant: claims[tenantClaim], roles: claims[rolesClaim] });
+  if (!parsed.success) throw unauthorized(`the token lacks a valid sub, ${tenantClaim}, ${rolesClaim} or exp claim`);
   const { sub, tenant, roles, exp } = parsed.data;
   return { access: { actor: sub, tenant, roles: roles ?? [] }, expiresAt: exp };
 }
@@ -126,9 +143,19 @@ function jwksOf(env: Partial<TidemarkEnv>): JWTVerifyGetKey | undefined {
   return undefined;
 }
 
+function verifyOptions(expected: ProviderExpectations, algorithms: string[]): JWTVerifyOptions {
+  return {
+    algorithms,
+    clockTolerance: CLOCK_SKEW_SECONDS,
+    requiredClaims: ['exp', 'sub'],
+    ...(expected.issuer !== undefined && { issuer: expected.issuer }),
+    ...(expected.audience !== undefined && { audience: expected.audience }),
+  };
+}
+
 function headerAlg(token: string): string {
   const [header] = token.split('.');
-  const json = JSON.parse(atob((header ?? '').replaceAll('-', '+').replaceAll('_', '/')));
+  const json = JSON.parse(decodeBase64UrlText(header ?? ''));
   return typeof json?.alg === 'string' ? json.alg : '';
 }
 

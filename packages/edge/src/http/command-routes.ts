@@ -1,9 +1,10 @@
 /**
  * `POST /api/commands` and `POST /api/commands/batch`.
  */
-import { type App, MAX_BATCH_BYTES, MAX_COMMAND_BYTES, parseBatchEnvelope } from '@tidemark/core';
+import type { App } from '@tidemark/core';
+import { type BatchAnswer, parseBatchEnvelope, streamKey } from '@tidemark/core/protocol';
+import { MAX_BATCH_BYTES, MAX_COMMAND_BYTES } from '@tidemark/core/runtime';
 import { Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { EdgeContext } from './edge-context';
 import { readJsonBody, readJsonText } from './json-body';
 import { arrayEntryBytes } from './json-spans';
@@ -15,7 +16,7 @@ export function commandRoutes(app: App) {
   routes.post('/', async (c) => {
     const json = await readJsonBody(c.req.raw, MAX_COMMAND_BYTES);
     const answer = await runCommand(app, c.env, c.var.access, json);
-    return c.json(answer.body, answer.httpStatus as ContentfulStatusCode);
+    return c.json(answer.body, answer.httpStatus);
   });
 
   routes.post('/batch', async (c) => {
@@ -29,7 +30,10 @@ export function commandRoutes(app: App) {
         ? Promise.resolve(tooLarge())
         : runCommand(app, c.env, c.var.access, json),
     );
-    return c.json({ results: results.map((answer) => ({ ...answer.body, httpStatus: answer.httpStatus })) });
+    const batch: BatchAnswer = {
+      results: results.map((answer) => ({ ...answer.body, httpStatus: answer.httpStatus })),
+    };
+    return c.json(batch);
   });
 
   return routes;
@@ -46,7 +50,7 @@ async function runInStreamOrder(
   const results: WireAnswer[] = new Array(commands.length);
   const lanes = new Map<string, number[]>();
   commands.forEach((command, index) => {
-    const key = streamKey(command);
+    const key = laneOf(command);
     lanes.set(key, [...(lanes.get(key) ?? []), index]);
   });
   await Promise.all(
@@ -65,8 +69,8 @@ function tooLarge(): WireAnswer {
 }
 
 /** Commands whose stream cannot be read go to one lane; they fail validation anyway. */
-function streamKey(command: unknown): string {
+function laneOf(command: unknown): string {
   if (typeof command !== 'object' || command === null) return '';
   const { aggregate, aggregateId } = command as { aggregate?: unknown; aggregateId?: unknown };
-  return JSON.stringify([aggregate, aggregateId]);
+  return typeof aggregate === 'string' && typeof aggregateId === 'string' ? streamKey(aggregate, aggregateId) : '';
 }

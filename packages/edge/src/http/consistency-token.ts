@@ -2,19 +2,21 @@
  * Consistency tokens: what `waitFor` waits for. A token names an event
  * (aggregate, id, version) of one tenant and is signed, so a client can
  * neither forge one nor use another tenant's. Deterministic: the replayed
- * answer of a retried command carries the same token.
+ * answer of a retried command carries the same token. The body's format is
+ * the protocol's (core); the signature and its key stay here.
  */
 import { TidemarkError } from '@tidemark/core';
+import {
+  decodeTokenBody,
+  encodeTokenBody,
+  joinToken,
+  splitToken,
+  type TokenTarget,
+  toBase64Url,
+} from '@tidemark/core/protocol';
 
-const TOKEN_PREFIX = 'v1';
 /** 128 bits of HMAC-SHA-256: enough against forgery, short enough for a URL. */
 const SIGNATURE_BYTES = 16;
-
-export interface TokenTarget {
-  readonly aggregate: string;
-  readonly aggregateId: string;
-  readonly version: number;
-}
 
 const keys = new Map<string, Promise<CryptoKey>>();
 
@@ -46,24 +48,19 @@ export function tokenSecret(env: { readonly TOKEN_SECRET?: string; readonly JWT_
 
 /** @example await issueToken(secret, 'acme', { aggregate: 'Order', aggregateId: 'o-1', version: 2 }) */
 export async function issueToken(secret: string, tenant: string, target: TokenTarget): Promise<string> {
-  const body = toBase64Url(
-    new TextEncoder().encode(JSON.stringify([target.aggregate, target.aggregateId, target.version])),
-  );
-  const signature = await sign(secret, tenant, body);
-  return `${TOKEN_PREFIX}.${body}.${signature}`;
+  const body = encodeTokenBody(target);
+  return joinToken(body, await sign(secret, tenant, body));
 }
 
 /** Reads a token issued to `tenant`, or throws `invalid_request`. */
 export async function readToken(secret: string, tenant: string, token: string): Promise<TokenTarget> {
-  const [prefix, body, signature, ...rest] = token.split('.');
-  if (prefix !== TOKEN_PREFIX || body === undefined || signature === undefined || rest.length > 0) throw invalid();
-  if (!equalInConstantTime(await sign(secret, tenant, body), signature)) throw invalid();
-  try {
-    const [aggregate, aggregateId, version] = JSON.parse(new TextDecoder().decode(fromBase64Url(body)));
-    return { aggregate, aggregateId, version };
-  } catch {
+  const parts = splitToken(token);
+  if (parts === undefined || !equalInConstantTime(await sign(secret, tenant, parts.body), parts.signature)) {
     throw invalid();
   }
+  const target = decodeTokenBody(parts.body);
+  if (target === undefined) throw invalid();
+  return target;
 }
 
 async function sign(secret: string, tenant: string, body: string): Promise<string> {
@@ -87,15 +84,4 @@ export function equalInConstantTime(a: string, b: string): boolean {
 
 function invalid(): TidemarkError {
   return new TidemarkError('invalid_request', 'the consistency token was not issued by this server to this tenant');
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

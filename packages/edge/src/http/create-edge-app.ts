@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { flushMetrics } from '../metrics/recorder';
 import { adminRoutes } from './admin-routes';
 import { bearerFromProtocols, verifyBearer } from './auth';
+import { authConfigRoute } from './auth-config-route';
 import { commandRoutes } from './command-routes';
 import { devTokenRoute } from './dev-token-route';
 import type { EdgeContext } from './edge-context';
@@ -26,6 +27,7 @@ export function createEdgeApp(app: App) {
 
   api.get('/api/health', (c) => c.json({ ok: true }));
   api.route('/api/dev/token', devTokenRoute());
+  api.route('/api/auth/config', authConfigRoute());
 
   api.use('/api/*', async (c, next) => {
     const header = c.req.header('authorization') ?? bearerFromProtocols(c.req.header('sec-websocket-protocol'));

@@ -1,12 +1,15 @@
 /**
- * Errors on the wire: `{"error": {"code", "message", ...}}` (CONTRACT.md), with
- * the HTTP status each code implies.
+ * Errors on the wire: `{"error": {"code", "message", ...}}` (docs/api.md), with
+ * the HTTP status each code implies. The only place HTTP statuses are chosen
+ * for codes: the Durable Objects answer data.
  */
 import { type ErrorBody, TidemarkError } from '@tidemark/core';
+import { type ErrorCode, type ErrorDetails, isErrorCode } from '@tidemark/core/protocol';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
+/** Every code has its status: a new code without one does not compile. */
+const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   invalid_request: 400,
   invalid_payload: 400,
   unknown_command: 400,
@@ -19,13 +22,21 @@ const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   payload_too_large: 413,
   too_many_connections: 429,
   internal: 500,
+  // Raised while the app is defined, before any request: a fault of the deployment.
+  invalid_definition: 500,
   unavailable: 503,
   consistency_timeout: 504,
+  // The browser client's own transport failures; never raised here, a server fault if one were.
+  transport_network: 500,
+  transport_server: 500,
+  transport_auth: 500,
+  transport_invalid_cursor: 500,
+  transport_client: 500,
 };
 
 /** The HTTP status for an error code; unknown codes are server faults. */
 export function statusOf(code: string): ContentfulStatusCode {
-  return STATUS_BY_CODE[code] ?? 500;
+  return isErrorCode(code) ? STATUS_BY_CODE[code] : 500;
 }
 
 /** Turns anything thrown into a wire error. Non-Tidemark errors are bugs: logged, answered 500. */
@@ -43,7 +54,7 @@ export function errorResponse(c: Context, error: unknown): Response {
   return c.json(body, status);
 }
 
-/** Shorthand for `throw new TidemarkError(code, message)` in route code. */
-export function fail(code: string, message: string, details?: Record<string, unknown>): never {
+/** Shorthand for `throw new TidemarkError(code, message, details)` in route code, typed by the code. */
+export function fail<C extends ErrorCode>(code: C, message: string, details?: ErrorDetails[C]): never {
   throw new TidemarkError(code, message, details);
 }

@@ -3,7 +3,7 @@
  * `content-length` and a chunked body are bounded: bytes are counted as they
  * arrive and reading stops at the limit, so a huge body costs no memory.
  */
-import { payloadShapeProblem } from '@tidemark/core';
+import { payloadShapeProblem } from '@tidemark/core/runtime';
 import { fail } from './error-response';
 
 /**

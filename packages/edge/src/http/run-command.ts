@@ -4,25 +4,33 @@
  * order of CONTRACT.md's table, and none of the 4xx answers before the object
  * is reached are stored.
  */
-import {
-  type Access,
-  type App,
-  canonicalJson,
-  parseCommandEnvelope,
-  resolveCommand,
-  TidemarkError,
-} from '@tidemark/core';
-import type { CommandAnswer } from '../aggregate/aggregate-rpc';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import { type Access, type App, parseCommandId, TidemarkError } from '@tidemark/core';
+import { type CommandAnswer, type ErrorAnswer, parseCommandEnvelope } from '@tidemark/core/protocol';
+import { canonicalJson, resolveCommand } from '@tidemark/core/runtime';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AuthorityAnswer } from '../aggregate/aggregate-rpc';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import type { TidemarkEnv } from '../env';
 import { recordCount, recordDuration } from '../metrics/recorder';
 import { issueToken, tokenSecret } from './consistency-token';
-import { toErrorBody } from './error-response';
+import { statusOf, toErrorBody } from './error-response';
 
 /** A command's answer as it goes on the wire: the object's answer, with a token when accepted. */
 export interface WireAnswer {
-  readonly httpStatus: number;
-  readonly body: Record<string, unknown>;
+  readonly httpStatus: ContentfulStatusCode;
+  readonly body: CommandAnswer | ErrorAnswer;
+}
+
+/**
+ * The status of the object's answer (docs/api.md, commands): 200 accepted; a
+ * rule's refusal 422, or 403 when the rule is about who may act; the
+ * runtime's refusals (`version_conflict`, `command_id_reused`) by their code.
+ */
+export function statusOfAnswer(answer: AuthorityAnswer): ContentfulStatusCode {
+  if (!('byRule' in answer)) return 200;
+  const { code } = answer.body.error;
+  if (answer.byRule) return code === 'forbidden' ? 403 : 422;
+  return statusOf(code);
 }
 
 /**
@@ -33,7 +41,7 @@ export interface WireAnswer {
 export async function runCommand(app: App, env: TidemarkEnv, access: Access, json: unknown): Promise<WireAnswer> {
   const started = Date.now();
   const answer = await answerCommand(app, env, access, json);
-  const code = (answer.body.error as { code?: string } | undefined)?.code;
+  const code = 'error' in answer.body ? answer.body.error.code : undefined;
   if (code !== undefined) recordCount(access.tenant, 'commands_rejected_total', { code });
   recordDuration(access.tenant, 'command_duration_seconds', { status: String(answer.httpStatus) }, seconds(started));
   return answer;
@@ -46,11 +54,11 @@ async function answerCommand(app: App, env: TidemarkEnv, access: Access, json: u
     const allowed = app.authorize(access, resolved);
     if (allowed !== true) throw new TidemarkError('forbidden', allowed);
 
-    const stream = { tenant: access.tenant, aggregate: envelope.aggregate, aggregateId: envelope.aggregateId };
+    const stream = parseStreamRef(access.tenant, envelope.aggregate, envelope.aggregateId);
     const appendStarted = Date.now();
-    const answer: CommandAnswer = await aggregateStub(env, stream).execute({
+    const answer = await aggregateStub(env, stream).execute({
       stream,
-      commandId: envelope.commandId,
+      commandId: parseCommandId(envelope.commandId),
       type: envelope.type,
       payload: resolved.payload,
       expectedVersion: envelope.expectedVersion,
@@ -66,9 +74,10 @@ async function answerCommand(app: App, env: TidemarkEnv, access: Access, json: u
         seconds(appendStarted),
       );
     }
-    if (answer.body.status !== 'accepted') return { httpStatus: answer.httpStatus, body: { ...answer.body } };
+    const httpStatus = statusOfAnswer(answer);
+    if (answer.body.status !== 'accepted') return { httpStatus, body: answer.body };
     const token = await issueToken(tokenSecret(env), access.tenant, answer.body);
-    return { httpStatus: answer.httpStatus, body: { ...answer.body, token } };
+    return { httpStatus, body: { ...answer.body, token } };
   } catch (error) {
     const { status, body } = toErrorBody(error);
     return { httpStatus: status, body };

@@ -2,9 +2,9 @@
  * `GET /api/streams/:aggregate/:aggregateId?after=<version>`: one aggregate's
  * events, through the app's read hook.
  */
-import { type App, isValidName } from '@tidemark/core';
+import type { App } from '@tidemark/core';
 import { Hono } from 'hono';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { MAX_STREAM_PAGE } from '../limits';
 import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
@@ -17,14 +17,11 @@ export function streamRoutes(app: App) {
 
   routes.get('/:aggregate/:aggregateId', async (c) => {
     const { aggregate, aggregateId } = c.req.param();
-    if (!isValidName(aggregate) || !isValidName(aggregateId)) {
-      fail('invalid_request', 'aggregate and aggregateId must match the name pattern');
-    }
+    const access = c.var.access;
+    const stream = parseStreamRef(access.tenant, aggregate, aggregateId);
     const after = parseAfter(c.req.query('after'));
     if (!app.aggregates.has(aggregate)) fail('not_found', `unknown aggregate type ${aggregate}`);
 
-    const access = c.var.access;
-    const stream = { tenant: access.tenant, aggregate, aggregateId };
     const page = await aggregateStub(c.env, stream).readStream(stream, after, MAX_STREAM_PAGE);
     return c.json({ events: page.events.map((event) => app.readEvent(access, event)), version: page.version });
   });

@@ -4,6 +4,7 @@
  * isolate saw is served with `x-tidemark-stale-seconds`, rather than an error.
  */
 import { type App, isValidName } from '@tidemark/core';
+import type { ViewPage, ViewRow } from '@tidemark/core/protocol';
 import { Hono } from 'hono';
 import type { TidemarkEnv } from '../env';
 import { recordDuration } from '../metrics/recorder';
@@ -40,7 +41,8 @@ export function viewRoutes(app: App) {
     );
     if (row.value === null) fail('not_found', `no ${view} row with key ${key}`);
     if (row.staleSeconds !== undefined) c.header('x-tidemark-stale-seconds', String(row.staleSeconds));
-    return c.json({ key, value: app.readView(access, view, row.value.value), position: row.value.position });
+    const answer: ViewRow = { key, value: app.readView(access, view, row.value.value), position: row.value.position };
+    return c.json(answer);
   });
 
   routes.get('/:view', async (c) => {
@@ -58,10 +60,11 @@ export function viewRoutes(app: App) {
     );
     if (page.staleSeconds !== undefined) c.header('x-tidemark-stale-seconds', String(page.staleSeconds));
     const { items, next } = page.value;
-    return c.json({
+    const answer: ViewPage = {
       items: items.map((item) => ({ key: item.key, value: app.readView(access, view, item.value) })),
       next,
-    });
+    };
+    return c.json(answer);
   });
 
   return routes;

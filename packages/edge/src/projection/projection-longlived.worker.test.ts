@@ -3,12 +3,12 @@
  * generations left behind. Each case is bounded work per call, resumed by alarm.
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { type EventEnvelope, NAME_SEPARATOR } from '@tidemark/core';
+import type { EventEnvelope } from '@tidemark/core';
+import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addToCounter } from '../../test/counter-commands';
 import { HOLD, hold, POISON } from '../../test/fixture-app';
-import type { StreamRef } from '../aggregate/aggregate-rpc';
-import { aggregateStub } from '../aggregate/aggregate-stub';
+import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
 import { FOLLOW_PAGES_PER_RUN, PROJECTION_PAGE } from '../limits';
 import { DROP_BATCH, DROP_BATCHES_PER_RUN } from './projection-store';
@@ -127,7 +127,7 @@ describe('a long-lived projection', () => {
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect(await totals.waitForPosition(await feed.head(), 4000)).toBe(true);
     await totals.pause();
-    const stream: StreamRef = { tenant, aggregate: 'Counter', aggregateId: 'x' };
+    const stream = parseStreamRef(tenant, 'Counter', 'x');
     const [first] = (await aggregateStub(env, stream).readStream(stream, 0, 1)).events as [EventEnvelope];
     const total = FOLLOW_PAGES_PER_RUN * PROJECTION_PAGE + 10;
     for (let from = 2; from <= total + 1; from += PROJECTION_PAGE) {

@@ -13,14 +13,8 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import {
-  type AnyProjection,
-  type App,
-  applyEvents,
-  MAX_VIEW_PAGE_BYTES,
-  type Tables,
-  TidemarkError,
-} from '@tidemark/core';
+import { type App, type Tables, TidemarkError } from '@tidemark/core';
+import { type AnyProjection, applyEvents, MAX_VIEW_PAGE_BYTES } from '@tidemark/core/runtime';
 import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import type { TidemarkEnv } from '../env';

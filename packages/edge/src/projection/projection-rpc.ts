@@ -3,46 +3,24 @@
  * tenant and the projection (see projection-stub.ts, which adds them), which
  * the object keeps so that it knows its definition and can reach the feed.
  */
-import type { EventEnvelope } from '@tidemark/core';
+import type {
+  DeadLetter,
+  ProjectionState,
+  ProjectionStatus,
+  ViewRow,
+  ViewPage as WireViewPage,
+} from '@tidemark/core/protocol';
 import type { RpcResult } from '../rpc-result';
-import type { Failure, Phase } from './projection-lifecycle';
 
-/** `running` | `paused` | `rebuilding` | `failed`: the lifecycle's phase, as the admin API shows it. */
-export type ProjectionState = Phase['kind'];
+export type { ProjectionState, ProjectionStatus, ViewRow };
 
-export interface ProjectionStatus {
-  readonly name: string;
-  readonly state: ProjectionState;
-  /** Opaque feed cursor of the last event applied (null before the first). */
-  readonly position: string | null;
-  /** Events between the feed head and `position`. */
-  readonly lag: number;
-  readonly deadLetters: number;
-  /** During a rebuild: the shadow generation's progress. */
-  readonly rebuild?: { readonly position: number; readonly head: number };
-  /** When failed: why, and the feed position it cannot get past. Resume or rebuild clears it. */
-  readonly failure?: Failure;
-}
-
-export interface ViewRow {
-  readonly key: string;
-  readonly value: unknown;
+/** A page of a table, with the feed position it reflects. */
+export interface ViewPage extends WireViewPage {
   readonly position: string | null;
 }
 
-export interface ViewPage {
-  readonly items: readonly { readonly key: string; readonly value: unknown }[];
-  readonly next: string | null;
-  readonly position: string | null;
-}
-
-export interface DeadLetterInfo {
-  readonly id: number;
-  readonly projection: string;
-  readonly event: EventEnvelope;
-  readonly error: string;
-  readonly at: string;
-}
+/** A dead letter as one projection numbers it; the admin route makes the wire's `projection:n` id. */
+export type DeadLetterInfo = DeadLetter<number>;
 
 export interface ProjectionRef {
   readonly tenant: string;

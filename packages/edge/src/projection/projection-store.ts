@@ -4,7 +4,8 @@
  * rebuild invisible to readers: the shadow generation fills while queries read
  * the active one, and the swap is one row update.
  */
-import type { ChangeSet, DeadLetter, EventEnvelope, ReadModelReader } from '@tidemark/core';
+import type { EventEnvelope } from '@tidemark/core';
+import type { ChangeSet, DeadLetter, ReadModelReader } from '@tidemark/core/runtime';
 import { SqlMeta } from '../sql-meta';
 import { type Lifecycle, lifecycleFromLegacyMeta } from './projection-lifecycle';
 

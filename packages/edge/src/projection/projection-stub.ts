@@ -2,7 +2,7 @@
  * How callers reach a tenant's projection: one object per tenant and
  * projection, named `tenant/projection` (`/` cannot occur in either name).
  */
-import { NAME_SEPARATOR } from '@tidemark/core';
+import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import type { TidemarkEnv } from '../env';
 import { objectStub } from '../stubs';
 import type { ProjectionClient, ProjectionRef, ProjectionRpc } from './projection-rpc';

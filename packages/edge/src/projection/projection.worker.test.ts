@@ -1,5 +1,5 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { NAME_SEPARATOR } from '@tidemark/core';
+import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addToCounter } from '../../test/counter-commands';
 import { POISON, poison } from '../../test/fixture-app';

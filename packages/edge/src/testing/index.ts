@@ -6,5 +6,7 @@ export type { AggregateClient } from '../aggregate/aggregate-stub';
 export { aggregateStub } from '../aggregate/aggregate-stub';
 export type { FeedClient } from '../feed/feed-stub';
 export { feedStub } from '../feed/feed-stub';
+/** The development switches as a deployment's variables set them, to check a wrangler.toml. */
+export { devAuthEnabled, faultsEnabled } from '../http/dev-switches';
 export type { ProjectionClient, ProjectionStatus } from '../projection/projection-rpc';
 export { projectionStub } from '../projection/projection-stub';

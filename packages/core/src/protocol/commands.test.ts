@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TidemarkError } from './errors';
-import { MAX_BATCH_COMMANDS } from './limits';
-import { parseBatchEnvelope, parseCommandEnvelope } from './wire';
+import { TidemarkError } from '../errors';
+import { MAX_BATCH_COMMANDS } from '../limits';
+import { parseBatchEnvelope, parseCommandEnvelope } from './commands';
 
 const valid = { commandId: 'c-1', aggregate: 'Order', aggregateId: 'o-1', type: 'CreateOrder', payload: { a: 1 } };
 
