@@ -52,6 +52,17 @@ export const WAIT_FOR_TIMEOUT_MS = 5000;
  */
 export const HANDOFF_TIMEOUT_MS = 2000;
 
+/**
+ * Events an aggregate hands to its feed in one RPC. After a long feed outage
+ * the outbox can hold the whole stream's tail; an RPC message is bounded
+ * (32 MiB), so it goes in chunks, bounded by bytes too (OUTBOX_CHUNK_BYTES).
+ */
+export const OUTBOX_CHUNK_EVENTS = 200;
+/** Bytes of events in one hand-off RPC: far under the RPC bound, whatever the size of the events. */
+export const OUTBOX_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Chunks one run (a command's hand-off, an alarm) sends before it leaves the rest to the alarm. */
+export const OUTBOX_CHUNKS_PER_RUN = 5;
+
 /** Events a projection reads from the feed and applies in one transaction; bytes are bounded by MAX_FEED_PAGE_BYTES (core). */
 export const PROJECTION_PAGE = 500;
 
