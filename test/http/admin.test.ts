@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "Operations": projection status and control (pause, resume,
+ * docs/api.md § Operations: projection status and control (pause, resume,
  * rebuild), dead letters, Prometheus metrics, the admin role, and the
  * development fault switch's input checks. Pausing is per tenant, so this
  * file's tenant can be paused without touching any other file.
@@ -108,6 +108,8 @@ describe('projections', () => {
     expect(paused.status, paused.text).toBe(200);
     expect((await projectionStatus(admin)).state).toBe('paused');
     try {
+      const timeouts = (text: string) => metricValue(text, 'consistency_timeouts_total', 'route="views"');
+      const timeoutsBefore = timeouts(await metricsText());
       const id = uniqueId('o');
       const token = await run([createOrder(id), payOrder(id)]);
       expect((await feed(member, { waitFor: token })).status, 'the feed is not paused').toBe(200);
@@ -118,7 +120,10 @@ describe('projections', () => {
       );
       expectError(await viewRow(member, 'orders', id), 404, 'not_found');
       expect(await projectionStatus(admin)).toMatchObject({ state: 'paused', lag: 2 });
-      expect(metricValue(await metricsText(), 'projection_lag_events', 'projection="order-views"')).toBe(2);
+      const behind = await metricsText();
+      expect(metricValue(behind, 'projection_lag_events', 'projection="order-views"')).toBe(2);
+      expect(metricValue(behind, 'projection_lag_seconds', 'projection="order-views"')).toBeGreaterThan(0);
+      expect(timeouts(behind) - timeoutsBefore, 'the 504 is a failed consistency check').toBe(1);
 
       const resumed = await admin.request('POST', '/api/admin/projections/order-views/resume');
       expect(resumed.status, resumed.text).toBe(200);
@@ -213,7 +218,11 @@ describe('metrics', () => {
     ['event_append_duration_seconds', 'histogram'],
     ['commands_rejected_total', 'counter'],
     ['projection_lag_events', 'gauge'],
+    ['projection_lag_seconds', 'gauge'],
+    ['projection_failures_total', 'counter'],
     ['query_duration_seconds', 'histogram'],
+    ['view_cache_reads_total', 'counter'],
+    ['consistency_timeouts_total', 'counter'],
   ];
 
   it('are Prometheus text with HELP and TYPE for each required metric', async () => {

@@ -1,6 +1,6 @@
 /**
- * `tidemark monitor errors`: projections' dead letters and commands rejected
- * (409/422, by code) as the metrics count them.
+ * `tidemark monitor errors`: projections' dead letters and the commands the
+ * aggregates rejected (409, 422, a decider's 403), by code, as the metrics count them.
  */
 
 import { type DeadLetter, DeadLetterListSchema } from '@tidemark/core/protocol';

@@ -16,6 +16,11 @@ export interface ProjectionStatus {
   readonly position: string | null;
   /** Events between the feed head and `position`. */
   readonly lag: number;
+  /**
+   * Seconds since the oldest event not yet applied was committed (0 when caught
+   * up). Optional on the wire: servers before it did not send it.
+   */
+  readonly lagSeconds?: number;
   readonly deadLetters: number;
   /** During a rebuild: how far the new tables are, in feed positions. */
   readonly rebuild?: { readonly position: number; readonly head: number };
@@ -35,6 +40,7 @@ export const ProjectionStatusSchema = z.object({
   state: z.enum(PROJECTION_STATES),
   position: z.string().nullable(),
   lag: z.number().int().min(0),
+  lagSeconds: z.number().min(0).optional(),
   deadLetters: z.number().int().min(0),
   rebuild: z.object({ position: z.number().int(), head: z.number().int() }).optional(),
   failure: z.object({ code: z.string(), message: z.string(), position: z.number().int() }).optional(),

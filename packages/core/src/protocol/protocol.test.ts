@@ -91,7 +91,7 @@ describe('schemas', () => {
       { error: { code: 'invalid_request', message: 'x' }, httpStatus: 400 },
     ];
     expect(BatchAnswerSchema.parse({ results })).toEqual({ results });
-    const status = { name: 'orders', state: 'running', position: null, lag: 0, deadLetters: 0 };
+    const status = { name: 'orders', state: 'running', position: null, lag: 0, lagSeconds: 0, deadLetters: 0 };
     expect(ProjectionStatusSchema.parse(status)).toEqual(status);
     expect(DeadLetterSchema.parse({ id: 'orders:1', projection: 'orders', event, error: 'boom', at: 'now' }).id).toBe(
       'orders:1',
@@ -101,8 +101,14 @@ describe('schemas', () => {
   it('refuse what the contract does not allow', () => {
     expect(CommandAnswerSchema.safeParse({ status: 'maybe' }).success).toBe(false);
     expect(
-      ProjectionStatusSchema.safeParse({ name: 'x', state: 'sleeping', position: null, lag: 0, deadLetters: 0 })
-        .success,
+      ProjectionStatusSchema.safeParse({
+        name: 'x',
+        state: 'sleeping',
+        position: null,
+        lag: 0,
+        lagSeconds: 0,
+        deadLetters: 0,
+      }).success,
     ).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ import { type App, TidemarkError } from '@tidemark/core';
 import type { StreamPage } from '@tidemark/core/protocol';
 import { type AnyAggregate, decideCommand } from '@tidemark/core/runtime';
 import { jsonBytes, takeWithin } from '../byte-budget';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
 import {
@@ -54,7 +55,10 @@ interface Loaded {
  * @example
  * export const AggregateObject = createAggregateObject(ordersApp);
  */
-export function createAggregateObject(app: App, options: AggregateObjectOptions = {}) {
+export function createAggregateObject(
+  app: App,
+  options: AggregateObjectOptions = {},
+): DurableObjectClass<AggregateRpc> {
   const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
     throw new TidemarkError('invalid_definition', 'snapshotEvery must be a positive integer');

@@ -13,6 +13,7 @@ import { streamKey } from '@tidemark/core/protocol';
 import { MAX_FEED_PAGE_BYTES } from '@tidemark/core/runtime';
 import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { faultsEnabled } from '../http/dev-switches';
 import { PAGE_ENVELOPE_BYTES } from '../limits';
@@ -29,7 +30,7 @@ import { LiveSockets } from './live-sockets';
 export { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER, LIVE_EXPIRES_HEADER } from './live-sockets';
 
 /** Makes the FeedObject class for an app (it upcasts with the app's upcasters). */
-export function createFeedObject(app: App) {
+export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
   return class FeedObject extends DurableObject<TidemarkEnv> implements FeedRpc {
     readonly #store: FeedStore;
     readonly #epoch: string;
@@ -113,6 +114,12 @@ export function createFeedObject(app: App) {
 
     head(): number {
       return this.#store.head();
+    }
+
+    /** A projection's lag in seconds: read apart from `readRaw`, so that status answers while pages fail. */
+    committedAfter(position: number): string | null {
+      for (const row of this.#store.read(position, 1)) return row.event.meta.at;
+      return null;
     }
 
     /** Test-only: refused unless the Worker's FAULTS switch is on. */

@@ -34,6 +34,8 @@ export interface FeedRpc {
   /** The opaque cursor for an integer position of this feed. */
   cursorAt(position: number): string;
   head(): number;
+  /** The commit time (`meta.at`) of the first event after `position`, null at the head; never fault-switched. */
+  committedAfter(position: number): string | null;
   /** Arms fault switches for tests; refused (`forbidden`) unless the Worker's FAULTS switch is on. */
   setFaults(faults: FeedFaults): void;
 }

@@ -7,14 +7,15 @@ import type { DeadLetter, DeadLetterRetry } from '@tidemark/core/protocol';
 import { Hono } from 'hono';
 import { feedStub } from '../feed/feed-stub';
 import { render } from '../metrics/metric-set';
-import { flushMetrics, metricsStub } from '../metrics/recorder';
+import { flushNow, metricsStub } from '../metrics/recorder';
+import type { ProjectionStatus } from '../projection/projection-rpc';
 import { projectionStub } from '../projection/projection-stub';
 import { faultsEnabled } from './dev-switches';
 import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
 import { readJsonBody } from './json-body';
 
-/** Role that unlocks these routes (CONTRACT.md). */
+/** Role that unlocks these routes (docs/api.md § Operations). */
 export const ADMIN_ROLE = 'admin';
 const MAX_FAULTS_BODY_BYTES = 1024;
 const ACTIONS = ['rebuild', 'pause', 'resume'] as const;
@@ -76,13 +77,18 @@ export function adminRoutes(app: App) {
 
   routes.get('/metrics', async (c) => {
     const tenant = c.var.access.tenant;
-    await flushMetrics(c.env, tenant, true);
+    await flushNow(c.env, tenant);
     const [set, statuses] = await Promise.all([
       metricsStub(c.env, tenant).read(),
       Promise.all([...app.projections.keys()].map((name) => projectionStub(c.env, tenant, name).status())),
     ]);
-    const lag = statuses.map((status) => ({ labels: { projection: status.name }, value: status.lag }));
-    return c.text(render(set, { projection_lag_events: lag }), 200, {
+    const gauge = (value: (status: ProjectionStatus) => number) =>
+      statuses.map((status) => ({ labels: { projection: status.name }, value: value(status) }));
+    const gauges = {
+      projection_lag_events: gauge((s) => s.lag),
+      projection_lag_seconds: gauge((s) => s.lagSeconds ?? 0),
+    };
+    return c.text(render(set, gauges), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     });
   });

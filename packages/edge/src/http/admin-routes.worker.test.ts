@@ -1,20 +1,11 @@
 import { env, SELF } from 'cloudflare:test';
 import { parseCommandId } from '@tidemark/core';
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { bearer } from '../../test/edge-client';
 import { POISON } from '../../test/fixture-app';
 import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
 import { projectionStub } from '../projection/projection-stub';
-
-async function bearer(tenant: string, roles: string[]): Promise<string> {
-  const token = await new SignJWT({ tenant, roles })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('root')
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(env.JWT_SECRET));
-  return `Bearer ${token}`;
-}
 
 describe('GET /api/admin/dead-letters', () => {
   it('reads each letter event through the per-event read hook, as the feed does', async () => {

@@ -1,11 +1,11 @@
 /**
- * The HTTP API of a Tidemark app (CONTRACT.md) as a Hono app. Every route
+ * The HTTP API of a Tidemark app (docs/api.md) as a Hono app. Every route
  * answers errors as contract JSON; a thrown non-Tidemark error is a bug and
  * the only way to a 5xx.
  */
 import type { App } from '@tidemark/core';
 import { Hono } from 'hono';
-import { flushMetrics } from '../metrics/recorder';
+import { flushSoon } from '../metrics/recorder';
 import { adminRoutes } from './admin-routes';
 import { bearerFromProtocols, verifyBearer } from './auth';
 import { authConfigRoute } from './auth-config-route';
@@ -35,8 +35,8 @@ export function createEdgeApp(app: App) {
     c.set('access', access);
     c.set('tokenExpiresAt', expiresAt);
     await next();
-    // Sent after the answer, at most about once a second per isolate and tenant.
-    c.executionCtx.waitUntil(flushMetrics(c.env, access.tenant));
+    // Sent after the answer, about a second after the first observation, even if no request follows.
+    c.executionCtx.waitUntil(flushSoon(c.env, access.tenant));
   });
   api.route('/api/commands', commandRoutes(app));
   api.route('/api/streams', streamRoutes(app));

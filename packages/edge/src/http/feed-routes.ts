@@ -31,7 +31,7 @@ export function feedRoutes(app: App) {
     const limit = parseLimit(c.req.query('limit'), DEFAULT_FEED_PAGE, MAX_FEED_PAGE);
     const after = c.req.query('after') || undefined;
     const waitFor = c.req.query('waitFor');
-    if (waitFor !== undefined) await waitForToken(c.env, access.tenant, waitFor);
+    if (waitFor !== undefined) await waitForToken(c.env, access.tenant, waitFor, 'events');
     const page = await feedStub(c.env, access.tenant).page(after, limit);
     if ('error' in page) throw new TidemarkError(page.error.code, page.error.message);
     return c.json({

@@ -1,7 +1,7 @@
 /**
  * One command from untrusted JSON to its answer: envelope, known type, payload
  * schema, authorization, then the aggregate's object. The checks run in the
- * order of CONTRACT.md's table, and none of the 4xx answers before the object
+ * order of docs/api.md § Commands, and none of the 4xx answers before the object
  * is reached are stored.
  */
 import { type Access, type App, parseCommandId, TidemarkError } from '@tidemark/core';
@@ -22,7 +22,7 @@ export interface WireAnswer {
 }
 
 /**
- * The status of the object's answer (docs/api.md, commands): 200 accepted; a
+ * The status of the object's answer (docs/api.md § Commands): 200 accepted; a
  * rule's refusal 422, or 403 when the rule is about who may act; the
  * runtime's refusals (`version_conflict`, `command_id_reused`) by their code.
  */
@@ -41,8 +41,12 @@ export function statusOfAnswer(answer: AuthorityAnswer): ContentfulStatusCode {
 export async function runCommand(app: App, env: TidemarkEnv, access: Access, json: unknown): Promise<WireAnswer> {
   const started = Date.now();
   const answer = await answerCommand(app, env, access, json);
-  const code = 'error' in answer.body ? answer.body.error.code : undefined;
-  if (code !== undefined) recordCount(access.tenant, 'commands_rejected_total', { code });
+  // Only the aggregate's refusals (409, 422, a decider's 403): requests refused
+  // before it (400, 413, 403 from authorize) show in command_duration_seconds.
+  if ('status' in answer.body && answer.body.status === 'rejected') {
+    const { code } = answer.body.error;
+    recordCount(access.tenant, 'commands_rejected_total', { code, status: String(answer.httpStatus) });
+  }
   recordDuration(access.tenant, 'command_duration_seconds', { status: String(answer.httpStatus) }, seconds(started));
   return answer;
 }
@@ -88,7 +92,7 @@ function seconds(since: number): number {
   return (Date.now() - since) / 1000;
 }
 
-/** "Same body" (CONTRACT.md) is the same type, payload and expectedVersion, whatever the key order. */
+/** "Same body" (docs/api.md § Commands) is the same type, payload and expectedVersion, whatever the key order. */
 async function fingerprint(type: string, payload: unknown, expectedVersion: number | undefined): Promise<string> {
   const text = canonicalJson({ type, payload, expectedVersion: expectedVersion ?? null });
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));

@@ -35,4 +35,14 @@ describe('StaleCache', () => {
     await cache.through('k', () => Promise.resolve('é'.repeat(400)));
     expect(cache.bytes).toBeGreaterThan(800);
   });
+
+  it('tells what each read did: fresh, then a hit while the source fails, a miss where nothing is kept', async () => {
+    const cache = new StaleCache(1024);
+    const results: string[] = [];
+    const counted = (result: string) => results.push(result);
+    await cache.through('k', () => Promise.resolve(1), counted);
+    await cache.through('k', failing, counted);
+    await expect(cache.through('other', failing, counted)).rejects.toThrow('source down');
+    expect(results).toEqual(['fresh', 'hit', 'miss']);
+  });
 });

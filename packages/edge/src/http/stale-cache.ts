@@ -8,6 +8,14 @@
 import { jsonBytes, utf8Length } from '../byte-budget';
 import { STALE_CACHE_BYTES } from '../limits';
 
+/**
+ * What a read through the cache did: `fresh` (the source answered; kept),
+ * `hit` (the source failed; the kept answer served), `miss` (the source failed,
+ * nothing kept). The hit rate is hits over hits and misses: the share of failed
+ * reads the cache saved.
+ */
+export type CacheResult = 'fresh' | 'hit' | 'miss';
+
 interface Entry {
   readonly value: unknown;
   readonly at: number;
@@ -31,15 +39,21 @@ export class StaleCache {
   /**
    * Calls `source`; on success remembers and returns its value. On failure
    * returns the remembered value with its age in seconds, or rethrows when
-   * there is none.
+   * there is none. `counted` hears which of the three it was.
    */
-  async through<T>(key: string, source: () => Promise<T>): Promise<{ value: T; staleSeconds?: number }> {
+  async through<T>(
+    key: string,
+    source: () => Promise<T>,
+    counted: (result: CacheResult) => void = () => {},
+  ): Promise<{ value: T; staleSeconds?: number }> {
     try {
       const value = await source();
       this.#remember(key, value);
+      counted('fresh');
       return { value };
     } catch (error) {
       const entry = this.#entries.get(key);
+      counted(entry === undefined ? 'miss' : 'hit');
       if (entry === undefined) throw error;
       return { value: entry.value as T, staleSeconds: Math.max(0, Math.round((Date.now() - entry.at) / 1000)) };
     }

@@ -7,15 +7,15 @@ import { type App, isValidName } from '@tidemark/core';
 import type { ViewPage, ViewRow } from '@tidemark/core/protocol';
 import { Hono } from 'hono';
 import type { TidemarkEnv } from '../env';
-import { recordDuration } from '../metrics/recorder';
+import { recordCount, recordDuration } from '../metrics/recorder';
 import { projectionStub } from '../projection/projection-stub';
 import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
 import { parseLimit } from './query-params';
-import { StaleCache } from './stale-cache';
-import { timeout, waitForToken } from './wait-for';
+import { type CacheResult, StaleCache } from './stale-cache';
+import { timedOut, waitForToken } from './wait-for';
 
-/** CONTRACT.md: `limit` of a view listing, default and maximum. */
+/** docs/api.md § Views: `limit` of a view listing, default and maximum. */
 const DEFAULT_VIEW_PAGE = 50;
 const MAX_VIEW_PAGE = 1000;
 
@@ -36,8 +36,10 @@ export function viewRoutes(app: App) {
     if (!isValidName(key)) fail('invalid_request', 'key must match the name pattern');
     await waitUntilApplied(c.env, access.tenant, ref.projection, c.req.query('waitFor'));
     const cacheKey = `${access.tenant}/${view}/${key}`;
-    const row = await stale.through(cacheKey, () =>
-      projectionStub(c.env, access.tenant, ref.projection).get(ref.table, key),
+    const row = await stale.through(
+      cacheKey,
+      () => projectionStub(c.env, access.tenant, ref.projection).get(ref.table, key),
+      countRead(access.tenant, view),
     );
     if (row.value === null) fail('not_found', `no ${view} row with key ${key}`);
     if (row.staleSeconds !== undefined) c.header('x-tidemark-stale-seconds', String(row.staleSeconds));
@@ -55,8 +57,10 @@ export function viewRoutes(app: App) {
     if (after !== undefined && !isValidName(after)) fail('invalid_request', 'after must be a key');
     await waitUntilApplied(c.env, access.tenant, ref.projection, c.req.query('waitFor'));
     const cacheKey = `${access.tenant}/${view}?${after ?? ''}&${limit}`;
-    const page = await stale.through(cacheKey, () =>
-      projectionStub(c.env, access.tenant, ref.projection).list(ref.table, after, limit),
+    const page = await stale.through(
+      cacheKey,
+      () => projectionStub(c.env, access.tenant, ref.projection).list(ref.table, after, limit),
+      countRead(access.tenant, view),
     );
     if (page.staleSeconds !== undefined) c.header('x-tidemark-stale-seconds', String(page.staleSeconds));
     const { items, next } = page.value;
@@ -76,6 +80,11 @@ function resolveView(app: App, view: string): { projection: string; table: strin
   return { projection: ref.projection.name, table: ref.table };
 }
 
+/** Counts a read by what the stale-answer cache did: the cache hit rate of the seed's metrics. */
+function countRead(tenant: string, view: string): (result: CacheResult) => void {
+  return (result) => recordCount(tenant, 'view_cache_reads_total', { view, result });
+}
+
 async function waitUntilApplied(
   env: TidemarkEnv,
   tenant: string,
@@ -83,9 +92,9 @@ async function waitUntilApplied(
   token: string | undefined,
 ): Promise<void> {
   if (token === undefined) return;
-  const { position, deadline } = await waitForToken(env, tenant, token);
+  const { position, deadline } = await waitForToken(env, tenant, token, 'views');
   const left = deadline - Date.now();
-  if (left <= 0) throw timeout();
+  if (left <= 0) throw timedOut(tenant, 'views');
   const applied = await projectionStub(env, tenant, projection).waitForPosition(position, left);
-  if (!applied) throw timeout();
+  if (!applied) throw timedOut(tenant, 'views');
 }

@@ -26,15 +26,53 @@ export interface CounterData {
 /** Series by metric name, then by rendered label set (`{a="b"}`). */
 export type MetricSet = Record<string, Record<string, HistogramData | CounterData>>;
 
-export const METRIC_HELP: Readonly<Record<string, string>> = {
-  command_duration_seconds: 'Time to answer a command at the edge, from request to response.',
-  event_append_duration_seconds: 'Time for the aggregate object to decide, append and hand off an accepted command.',
-  commands_rejected_total: 'Commands answered with a rejection (409 or 422), by code.',
-  query_duration_seconds: 'Time to answer a feed or view read at the edge.',
-  projection_lag_events: 'Events between the feed head and a projection.',
-};
+/**
+ * Every metric Tidemark exposes, in the order it renders them: the seed's eight
+ * (command latency and throughput, rejections, appends, projection lag,
+ * projection failures, query latency, cache hit rate, consistency-check
+ * failures). The README's metrics table says what moves each.
+ */
+export const METRICS = {
+  command_duration_seconds: {
+    type: 'histogram',
+    help: 'Time to answer a command at the edge, from request to response, by HTTP status (status="200": accepted).',
+  },
+  event_append_duration_seconds: {
+    type: 'histogram',
+    help: 'Time for the aggregate object to decide, append and hand off an accepted command.',
+  },
+  commands_rejected_total: {
+    type: 'counter',
+    help: 'Commands the aggregate rejected ("status": "rejected": 409 conflicts, 422 rules, 403 from a decider), by code and HTTP status. Requests refused before the aggregate (400, 403, 413) are not counted here.',
+  },
+  query_duration_seconds: { type: 'histogram', help: 'Time to answer a feed or view read at the edge, by route.' },
+  projection_lag_events: { type: 'gauge', help: 'Events between the feed head and a projection.' },
+  projection_lag_seconds: {
+    type: 'gauge',
+    help: 'Seconds since the oldest event a projection has not applied was committed; 0 when it is caught up.',
+  },
+  projection_failures_total: {
+    type: 'counter',
+    help: 'Events a projection handler refused, sent to its dead letters (again when a rebuild or resume meets them), by projection.',
+  },
+  view_cache_reads_total: {
+    type: 'counter',
+    help: "View reads by what the edge's stale-answer cache did: fresh (the projection answered, the answer is kept), hit (the projection failed, the kept answer was served stale), miss (the projection failed and nothing was kept).",
+  },
+  consistency_timeouts_total: {
+    type: 'counter',
+    help: 'waitFor answers that timed out (504 consistency_timeout), by route: the failed consistency checks.',
+  },
+} as const satisfies Record<string, { type: 'counter' | 'histogram' | 'gauge'; help: string }>;
 
-export function observe(set: MetricSet, name: string, labels: Record<string, string>, seconds: number): void {
+export type MetricName = keyof typeof METRICS;
+type NamesOf<Type> = { [K in MetricName]: (typeof METRICS)[K]['type'] extends Type ? K : never }[MetricName];
+export type CounterName = NamesOf<'counter'>;
+export type HistogramName = NamesOf<'histogram'>;
+export type GaugeName = NamesOf<'gauge'>;
+export type GaugeSamples = Partial<Record<GaugeName, { labels: Record<string, string>; value: number }[]>>;
+
+export function observe(set: MetricSet, name: HistogramName, labels: Record<string, string>, seconds: number): void {
   const series = (set[name] ??= {});
   const key = renderLabels(labels);
   let histogram = series[key] as HistogramData | undefined;
@@ -49,7 +87,7 @@ export function observe(set: MetricSet, name: string, labels: Record<string, str
   histogram.count += 1;
 }
 
-export function increment(set: MetricSet, name: string, labels: Record<string, string>, by = 1): void {
+export function increment(set: MetricSet, name: CounterName, labels: Record<string, string>, by = 1): void {
   const series = (set[name] ??= {});
   const key = renderLabels(labels);
   const counter = (series[key] as CounterData | undefined) ?? { kind: 'counter', value: 0 };
@@ -78,24 +116,18 @@ export function merge(total: MetricSet, delta: MetricSet): void {
   }
 }
 
-/** Prometheus text exposition format 0.0.4. `gauges` are rendered as they are. */
-export function render(
-  set: MetricSet,
-  gauges: Record<string, { labels: Record<string, string>; value: number }[]>,
-): string {
+/** Prometheus text exposition format 0.0.4: every metric, with HELP and TYPE even before its first sample. */
+export function render(set: MetricSet, gauges: GaugeSamples): string {
   const lines: string[] = [];
-  for (const name of Object.keys(METRIC_HELP)) {
-    const help = METRIC_HELP[name] ?? '';
-    const gauge = gauges[name];
-    if (gauge !== undefined) {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-      for (const sample of gauge) lines.push(`${name}${renderLabels(sample.labels)} ${sample.value}`);
+  for (const [name, { type, help }] of Object.entries(METRICS)) {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    if (type === 'gauge') {
+      for (const sample of gauges[name as GaugeName] ?? []) {
+        lines.push(`${name}${renderLabels(sample.labels)} ${sample.value}`);
+      }
       continue;
     }
-    const series = set[name] ?? {};
-    const kind = name.endsWith('_total') ? 'counter' : 'histogram';
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${kind}`);
-    for (const [labels, data] of Object.entries(series)) {
+    for (const [labels, data] of Object.entries(set[name] ?? {})) {
       if (data.kind === 'counter') {
         lines.push(`${name}${labels} ${data.value}`);
         continue;

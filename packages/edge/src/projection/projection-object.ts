@@ -17,15 +17,18 @@ import { type App, type Tables, TidemarkError } from '@tidemark/core';
 import { type AnyProjection, applyEvents, MAX_VIEW_PAGE_BYTES } from '@tidemark/core/runtime';
 import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
 import type { RawFeedPage } from '../feed/feed-rpc';
 import { feedStub } from '../feed/feed-stub';
 import { FOLLOW_PAGES_PER_RUN, HOT_ROWS, PAGE_ENVELOPE_BYTES, PROJECTION_PAGE } from '../limits';
+import { countNow } from '../metrics/recorder';
 import { retryDelay } from '../retry';
 import { failure, type RpcResult, success } from '../rpc-result';
 import { Waiters } from '../waiters';
 import { HotRows } from './hot-rows';
+import { lagSeconds } from './lag-seconds';
 import {
   followedGenerations,
   initialLifecycle,
@@ -61,7 +64,7 @@ interface Held {
   record: ProjectionRecord;
 }
 
-export function createProjectionObject(app: App) {
+export function createProjectionObject(app: App): DurableObjectClass<ProjectionRpc> {
   return class ProjectionObject extends DurableObject<TidemarkEnv> implements ProjectionRpc {
     #held: Held | undefined;
     /** The catch-up under way per followed generation: at most one each. */
@@ -115,14 +118,19 @@ export function createProjectionObject(app: App) {
 
     async status(ref: ProjectionRef): Promise<ProjectionStatus> {
       const held = this.#init(ref);
-      const head = await feedStub(this.env, ref.tenant).head();
+      const feed = feedStub(this.env, ref.tenant);
+      const head = await feed.head();
       const { store } = held;
       const { phase, active } = held.record.lifecycle;
+      const checkpoint = store.checkpoint(active);
+      const lag = Math.max(0, head - checkpoint);
+      const oldestUnappliedAt = lag === 0 ? null : await feed.committedAfter(checkpoint);
       return {
         name: ref.projection,
         state: phase.kind,
         position: this.#cursor(held),
-        lag: Math.max(0, head - store.checkpoint(active)),
+        lag,
+        lagSeconds: lagSeconds(oldestUnappliedAt, Date.now()),
         deadLetters: store.deadLetterCount(active),
         ...(phase.kind === 'rebuilding' && { rebuild: { position: store.checkpoint(phase.shadow), head } }),
         ...(phase.kind === 'failed' && { failure: phase.failure }),
@@ -350,6 +358,10 @@ export function createProjectionObject(app: App) {
             this.#update(held, { type: 'handlerStopped', message: stoppedAt.error, position: stoppedAt.position });
           }
         });
+        if (letters.length > 0) {
+          const labels = { projection: held.ref.projection };
+          this.ctx.waitUntil(countNow(this.env, held.ref.tenant, 'projection_failures_total', labels, letters.length));
+        }
         if (gen === held.record.lifecycle.active) {
           this.#cache.clear();
           this.#wake(held);
