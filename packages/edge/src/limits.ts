@@ -52,8 +52,34 @@ export const WAIT_FOR_TIMEOUT_MS = 5000;
  */
 export const HANDOFF_TIMEOUT_MS = 2000;
 
+/**
+ * Events an aggregate hands to its feed in one RPC. After a long feed outage
+ * the outbox can hold the whole stream's tail; an RPC message is bounded
+ * (32 MiB), so it goes in chunks, bounded by bytes too (OUTBOX_CHUNK_BYTES).
+ */
+export const OUTBOX_CHUNK_EVENTS = 200;
+/** Bytes of events in one hand-off RPC: far under the RPC bound, whatever the size of the events. */
+export const OUTBOX_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Chunks one run (a command's hand-off, an alarm) sends before it leaves the rest to the alarm. */
+export const OUTBOX_CHUNKS_PER_RUN = 5;
+
 /** Events a projection reads from the feed and applies in one transaction; bytes are bounded by MAX_FEED_PAGE_BYTES (core). */
 export const PROJECTION_PAGE = 500;
+
+/**
+ * Pages a projection applies per generation in one run before it hands the
+ * rest to its alarm. Cloudflare bounds the CPU of one invocation (`wrangler
+ * dev` does not), and a rebuild of a long feed is many pages: each run stays
+ * well under the bound, and reads are served between runs.
+ */
+export const FOLLOW_PAGES_PER_RUN = 8;
+
+/**
+ * Parsed view rows a projection object keeps in memory for repeated reads.
+ * The object shares 128 MB with the rest of its isolate; rows are small
+ * records, so this is a few MB at most, and the hot rows of a tenant fit.
+ */
+export const HOT_ROWS = 1000;
 
 /**
  * Live sockets one tenant may hold open at once. A hibernated socket costs no

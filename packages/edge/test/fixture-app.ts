@@ -12,6 +12,10 @@ export const POISON = 13;
 /** Tests turn the poison off to show a retried dead letter succeeding. */
 export const poison = { active: true };
 
+/** A handler waits at an `Added` of this amount while `hold.until` is set: a rebuild held mid-way. */
+export const HOLD = 17;
+export const hold: { until: Promise<void> | undefined } = { until: undefined };
+
 const AddedV2 = z.object({ by: z.number().int(), note: z.string() });
 
 export const Counter = defineAggregate({
@@ -65,6 +69,7 @@ const totalsHandlers = {
   ) {
     const { by, note } = event.payload as { by: number; note: string };
     if (by === POISON && poison.active) throw new Error(`refusing ${POISON}`);
+    if (by === HOLD && hold.until !== undefined) await hold.until;
     const row = (await store.get('totals', event.aggregateId)) ?? {
       counter: event.aggregateId,
       count: 0,
@@ -97,12 +102,19 @@ export const strictTotals = defineProjection({
   handlers: totalsHandlers,
 });
 
+/** Calls of the app's per-event read hook: tests count them to see where live fan-out runs. */
+export const eventReads = { count: 0 };
+
 export const fixtureApp = defineApp({
   name: 'fixture',
   aggregates: [Counter],
   projections: [counterTotals, strictTotals],
   upcasters: counterUpcasters,
   // A viewer reads events without their note: the per-event read hook, for the tests of where it applies.
-  readEvent: (access, event) =>
-    access.roles.includes('viewer') ? { ...event, payload: { ...(event.payload as object), note: null } } : event,
+  readEvent: (access, event) => {
+    eventReads.count += 1;
+    return access.roles.includes('viewer')
+      ? { ...event, payload: { ...(event.payload as object), note: null } }
+      : event;
+  },
 });

@@ -45,11 +45,20 @@ export interface ProjectionConfig<T extends Tables, E extends EventShape = Event
   readonly handlers: Handlers<T, E>;
   /** Default `'skip'`. */
   readonly onError?: ErrorPolicy;
+  /**
+   * True when the handlers' result does not depend on the order of events
+   * (counts, sums, sets). Default false. A skipped event whose dead letter is
+   * retried after later events were applied is then applied on its own;
+   * otherwise the retry rebuilds the projection, so every event applies in
+   * feed order.
+   */
+  readonly commutative?: boolean;
 }
 
 export interface Projection<T extends Tables = Tables, E extends EventShape = EventShape>
   extends ProjectionConfig<T, E> {
   readonly onError: ErrorPolicy;
+  readonly commutative: boolean;
   /** View name → table name, for the tables served as views. */
   readonly views: ReadonlyMap<string, string>;
 }
@@ -78,7 +87,7 @@ export function defineProjection<T extends Tables, const A extends readonly AnyA
     if (views.has(view)) throw definitionError(`view ${view} is defined twice`);
     views.set(view, name);
   }
-  return { ...config, onError: config.onError ?? 'skip', views };
+  return { ...config, onError: config.onError ?? 'skip', commutative: config.commutative ?? false, views };
 }
 
 function definitionError(message: string): TidemarkError {

@@ -74,11 +74,22 @@ export const DeadLetterSchema = z.object({
 /** `GET /api/admin/dead-letters`. */
 export const DeadLetterListSchema = z.object({ deadLetters: z.array(DeadLetterSchema) });
 
-/** `POST /api/admin/dead-letters/:id/retry`: `ok` when the handler now succeeds (and the letter is gone). */
+/**
+ * `POST /api/admin/dead-letters/:id/retry`: `ok` when the handler now succeeds.
+ * `rebuilding` (with `ok`): events after the letter's were applied already, so
+ * it applies by the rebuild this started, in feed order, and the letter goes
+ * at its swap; otherwise it applied on its own and is gone.
+ */
 export interface DeadLetterRetry {
   readonly id: string;
   readonly ok: boolean;
+  readonly rebuilding?: boolean;
   readonly error?: string;
 }
 
-export const DeadLetterRetrySchema = z.object({ id: z.string(), ok: z.boolean(), error: z.string().optional() });
+export const DeadLetterRetrySchema = z.object({
+  id: z.string(),
+  ok: z.boolean(),
+  rebuilding: z.boolean().optional(),
+  error: z.string().optional(),
+});

@@ -20,10 +20,17 @@ import { DurableObject } from 'cloudflare:workers';
 import { type App, TidemarkError } from '@tidemark/core';
 import type { StreamPage } from '@tidemark/core/protocol';
 import { type AnyAggregate, decideCommand } from '@tidemark/core/runtime';
+import { jsonBytes, takeWithin } from '../byte-budget';
 import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
-import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS } from '../limits';
+import {
+  DEFAULT_SNAPSHOT_EVERY,
+  HANDOFF_TIMEOUT_MS,
+  OUTBOX_CHUNK_BYTES,
+  OUTBOX_CHUNK_EVENTS,
+  OUTBOX_CHUNKS_PER_RUN,
+} from '../limits';
 import { retryDelay } from '../retry';
 import type { AggregateRpc, AuthorityAnswer, ExecuteRequest, LoadInfo, StreamRef } from './aggregate-rpc';
 import { AggregateStore } from './aggregate-store';
@@ -138,8 +145,8 @@ export function createAggregateObject(
     override async alarm(): Promise<void> {
       const stream = this.#store.streamRef();
       if (stream === undefined) return;
-      const delivered = await this.#handOff(stream, HANDOFF_TIMEOUT_MS * 5);
-      if (delivered) {
+      const outcome = await this.#handOff(stream, HANDOFF_TIMEOUT_MS * 5);
+      if (outcome !== 'failed') {
         this.#attempt = 0;
         return;
       }
@@ -148,11 +155,32 @@ export function createAggregateObject(
       await this.ctx.storage.setAlarm(Date.now() + retryDelay(this.#attempt + 1));
     }
 
-    /** Hands undelivered events to the feed. Returns true when the outbox is empty afterwards. */
-    async #handOff(stream: StreamRef, timeoutMs: number): Promise<boolean> {
-      const pending = this.#store.outboxEvents(stream);
+    /**
+     * Hands undelivered events to the feed, in chunks bounded by count and
+     * bytes, at most OUTBOX_CHUNKS_PER_RUN of them: `delivered` (the outbox
+     * is empty), `more` (the run's chunks went; the alarm, set now, sends the
+     * rest) or `failed` (the feed could not take one; the alarm retries).
+     */
+    async #handOff(stream: StreamRef, timeoutMs: number): Promise<'delivered' | 'more' | 'failed'> {
+      for (let chunk = 0; chunk < OUTBOX_CHUNKS_PER_RUN; chunk += 1) {
+        const remaining = await this.#handOffChunk(stream, timeoutMs);
+        if (remaining === 0) return 'delivered';
+        if (remaining === undefined) return 'failed';
+      }
+      await this.ctx.storage.setAlarm(Date.now());
+      return 'more';
+    }
+
+    /** One chunk of the outbox to the feed; answers how many remain, or undefined when the feed could not take it. */
+    async #handOffChunk(stream: StreamRef, timeoutMs: number): Promise<number | undefined> {
+      const pending = takeWithin(
+        this.#store.outboxEvents(stream, OUTBOX_CHUNK_EVENTS),
+        OUTBOX_CHUNK_EVENTS,
+        OUTBOX_CHUNK_BYTES,
+        jsonBytes,
+      ).items;
       const last = pending.at(-1);
-      if (last === undefined) return true;
+      if (last === undefined) return 0;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let head: number;
       try {
@@ -164,14 +192,15 @@ export function createAggregateObject(
         ]));
       } catch {
         // The alarm armed at commit time retries; the command's answer does not wait on a broken feed.
-        return false;
+        return undefined;
       } finally {
         if (timer !== undefined) clearTimeout(timer);
       }
       // Only what the feed says it has: if it refused some (a gap), they stay in the outbox for the alarm.
       const remaining = this.#store.clearOutbox(Math.min(head, last.version));
       if (remaining === 0) await this.ctx.storage.deleteAlarm();
-      return remaining === 0;
+      // A gap the feed refused: the rest waits for the alarm's retry, not another chunk now.
+      return head < last.version ? undefined : remaining;
     }
 
     readStream(stream: StreamRef, after: number, limit: number): StreamPage {

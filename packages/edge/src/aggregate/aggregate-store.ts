@@ -128,15 +128,14 @@ export class AggregateStore {
     for (const event of events) this.#sql.exec('INSERT OR IGNORE INTO outbox (version) VALUES (?)', event.version);
   }
 
-  /** Events not yet in the feed, in version order. */
-  outboxEvents(stream: StreamRef): EventEnvelope[] {
-    return this.#sql
-      .exec<EventRow>(
-        `SELECT e.version, e.id, e.type, e.schema_version, e.payload, e.command_id, e.actor, e.at
-         FROM outbox o JOIN events e ON e.version = o.version ORDER BY e.version`,
-      )
-      .toArray()
-      .map((row) => toEnvelope(stream, row));
+  /** Events not yet in the feed, in version order, at most `limit`, read lazily (a caller bounding bytes stops early). */
+  *outboxEvents(stream: StreamRef, limit: number): Generator<EventEnvelope> {
+    const rows = this.#sql.exec<EventRow>(
+      `SELECT e.version, e.id, e.type, e.schema_version, e.payload, e.command_id, e.actor, e.at
+       FROM outbox o JOIN events e ON e.version = o.version ORDER BY e.version LIMIT ?`,
+      limit,
+    );
+    for (const row of rows) yield toEnvelope(stream, row);
   }
 
   outboxSize(): number {

@@ -11,6 +11,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
 import { streamKey } from '@tidemark/core/protocol';
 import { MAX_FEED_PAGE_BYTES } from '@tidemark/core/runtime';
+import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
@@ -139,21 +140,19 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
     }
 
     /**
-     * Two jobs: closing sockets whose token expired, and the back-stop for
-     * nudges that failed (nudge every projection again until all answer). A
-     * nudge when only a token expired is harmless: projections at the head do nothing.
+     * Three jobs: closing sockets whose token expired, the next frame for
+     * sockets still behind (live fan-out runs here, off the append), and the
+     * back-stop for nudges that failed (nudge every projection again until
+     * all answer). Each asks for the alarm no later than it needs it.
      */
     override async alarm(): Promise<void> {
       this.#live.closeExpired();
-      const failed = await this.#nudgeProjections();
-      if (failed) {
-        const attempt = Number(this.#store.meta('nudge_attempt') ?? '0') + 1;
-        this.#store.setMeta('nudge_attempt', String(attempt));
-        await this.ctx.storage.setAlarm(Date.now() + retryDelay(attempt));
-      } else {
-        this.#store.setMeta('nudge_attempt', '0');
+      await this.#live.turn();
+      const attempt = Number(this.#store.meta('nudge_attempt') ?? '0');
+      if (attempt > 0) {
+        if (await this.#nudgeProjections()) await this.#nudgeFailed(attempt + 1);
+        else this.#store.setMeta('nudge_attempt', '0');
       }
-      // After the nudge's own alarm, so that the earlier of the two stays set.
       await this.#live.armExpiryAlarm();
     }
 
@@ -161,10 +160,16 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
       for (const { position, event } of appended) {
         this.#waiters.release(streamKey(event.aggregate, event.aggregateId), event.version, position);
       }
-      this.#live.fanOut();
+      void this.#live.fanOut().catch((error) => console.warn('tidemark: live fan-out not scheduled', String(error)));
       void this.#nudgeProjections().then((failed) => {
-        if (failed) return this.ctx.storage.setAlarm(Date.now() + retryDelay(1));
+        if (failed) return this.#nudgeFailed(1);
       });
+    }
+
+    /** Remembers a failed nudge, so that the alarm nudges again after a backoff. */
+    async #nudgeFailed(attempt: number): Promise<void> {
+      this.#store.setMeta('nudge_attempt', String(attempt));
+      await alarmNoLaterThan(this.ctx.storage, Date.now() + retryDelay(attempt));
     }
 
     /** Events after `after`, at most `limit`, each as `shape` makes it for the caller, read lazily. */

@@ -4,9 +4,18 @@
  * every new event to it, in frames, until the caller's token expires. Sockets
  * use the hibernation API: an idle socket keeps no object in memory and costs
  * no CPU.
+ *
+ * Frames go out after the call that caused them (an append, an upgrade), one
+ * frame per socket per turn, so neither waits on reading and redacting for
+ * every socket, and a socket opened with no cursor gets the feed a page at a
+ * time. Turns run on the feed's alarm: an invocation of its own, which
+ * survives hibernation, and goes on while any socket is still behind (a timer
+ * set during a request stalled the next request under `wrangler dev`). A socket's attachment (at most 2 KiB) holds only its
+ * id, position and expiry; the caller's access, as large as its token, is a row.
  */
 import { type Access, type EventEnvelope, TidemarkError } from '@tidemark/core';
 import { MAX_LIVE_FRAME_BYTES } from '@tidemark/core/runtime';
+import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import { LIVE_FRAME_EVENTS, MAX_LIVE_SOCKETS_PER_TENANT, PAGE_ENVELOPE_BYTES, TOKEN_EXPIRED_CLOSE } from '../limits';
 import { listedBytes, type PositionedEvent } from './feed-store';
@@ -17,8 +26,12 @@ export const LIVE_AFTER_HEADER = 'x-tidemark-after';
 /** When the caller's token expires, in milliseconds since the epoch: the socket is closed then. */
 export const LIVE_EXPIRES_HEADER = 'x-tidemark-expires';
 
+const SCHEMA = 'CREATE TABLE IF NOT EXISTS live_access (socket TEXT PRIMARY KEY, access TEXT NOT NULL)';
+
+/** A socket's attachment: small and of a fixed shape, whatever the token. */
 interface SocketState {
-  readonly access: Access;
+  /** Names the socket's row of `live_access`. */
+  readonly id: string;
   position: number;
   /** The token's expiry in milliseconds since the epoch; roles are the token's, so they end with it. */
   readonly expiresAt: number;
@@ -38,10 +51,13 @@ export interface LiveFeed {
 export class LiveSockets {
   readonly #ctx: DurableObjectState;
   readonly #feed: LiveFeed;
+  /** The access of sockets already read from storage, by socket id. */
+  readonly #access = new Map<string, Access>();
 
   constructor(ctx: DurableObjectState, feed: LiveFeed) {
     this.#ctx = ctx;
     this.#feed = feed;
+    ctx.storage.sql.exec(SCHEMA);
     // Pings are answered without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
   }
@@ -82,9 +98,17 @@ export class LiveSockets {
       );
     }
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.#forgetClosed();
+    const state: SocketState = { id: crypto.randomUUID(), position, expiresAt };
+    this.#ctx.storage.sql.exec(
+      'INSERT INTO live_access (socket, access) VALUES (?, ?)',
+      state.id,
+      JSON.stringify(access),
+    );
+    this.#access.set(state.id, access);
     this.#ctx.acceptWebSocket(server);
-    const state: SocketState = { access, position, expiresAt };
-    this.#sendBacklog(server, state);
+    server.serializeAttachment(state);
+    await this.#turnSoon();
     await this.armExpiryAlarm();
     const protocol = request.headers.get('sec-websocket-protocol');
     const headers = protocol?.split(',').some((p) => p.trim() === 'tidemark')
@@ -99,6 +123,7 @@ export class LiveSockets {
   }
 
   close(socket: WebSocket, code: number): void {
+    this.#forget(socket);
     try {
       socket.close(code === 1005 ? 1000 : code, 'closing');
     } catch {
@@ -106,12 +131,9 @@ export class LiveSockets {
     }
   }
 
-  /** After an append: every socket gets what it has not seen. */
-  fanOut(): void {
-    for (const socket of this.#ctx.getWebSockets()) {
-      const state = socket.deserializeAttachment() as SocketState | null;
-      if (state !== null) this.#sendBacklog(socket, state);
-    }
+  /** After an append: every socket gets what it has not seen, on the alarm, once the append has answered. */
+  async fanOut(): Promise<void> {
+    if (this.#ctx.getWebSockets().length > 0) await this.#turnSoon();
   }
 
   /** On the feed's alarm: closes the sockets whose token has expired. */
@@ -130,44 +152,94 @@ export class LiveSockets {
       const state = socket.deserializeAttachment() as SocketState | null;
       if (state !== null && state.expiresAt > now) next = Math.min(next, state.expiresAt);
     }
-    if (next === Number.POSITIVE_INFINITY) return;
-    const current = await this.#ctx.storage.getAlarm();
-    if (current === null || next < current) await this.#ctx.storage.setAlarm(next);
+    if (next !== Number.POSITIVE_INFINITY) await alarmNoLaterThan(this.#ctx.storage, next);
+  }
+
+  /** One frame to each socket that is behind; the feed's alarm runs the next turn while any still is. */
+  async turn(): Promise<void> {
+    let behind = false;
+    for (const socket of this.#ctx.getWebSockets()) {
+      const state = socket.deserializeAttachment() as SocketState | null;
+      if (state !== null && this.#sendFrame(socket, state)) behind = true;
+    }
+    if (behind) await this.#turnSoon();
+  }
+
+  #turnSoon(): Promise<void> {
+    return alarmNoLaterThan(this.#ctx.storage, Date.now());
   }
 
   /**
-   * Sends every event after the socket's position, in frames bounded by
-   * count and bytes, and remembers how far it got. Nothing goes to a socket
-   * whose token has expired: it is closed instead.
+   * Sends the next frame of events after the socket's position, bounded by
+   * count and bytes, and remembers how far it got; true when more are waiting.
+   * Nothing goes to a socket whose token has expired: it is closed instead.
    */
-  #sendBacklog(socket: WebSocket, state: SocketState): void {
-    if (this.#closeIfExpired(socket, state)) return;
+  #sendFrame(socket: WebSocket, state: SocketState): boolean {
+    if (this.#closeIfExpired(socket, state)) return false;
+    const access = this.#accessOf(state.id);
+    if (access === undefined) {
+      // Its row is gone (closed meanwhile): nothing may be sent without knowing what it may see.
+      this.close(socket, 1011);
+      return false;
+    }
     try {
-      for (;;) {
-        const frame = takeWithin(
-          this.#feed.eventsAfter(state.position, LIVE_FRAME_EVENTS + 1, (row) =>
-            this.#feed.readEvent(state.access, row),
-          ),
-          LIVE_FRAME_EVENTS,
-          MAX_LIVE_FRAME_BYTES - PAGE_ENVELOPE_BYTES,
-          listedBytes,
-        );
-        const last = frame.items.at(-1);
-        if (last === undefined) break;
-        const events = frame.items.map((row) => row.event);
-        socket.send(JSON.stringify({ events, cursor: this.#feed.cursorAt(last.position) }));
-        state.position = last.position;
-        if (!frame.more) break;
-      }
+      const frame = takeWithin(
+        this.#feed.eventsAfter(state.position, LIVE_FRAME_EVENTS + 1, (row) => this.#feed.readEvent(access, row)),
+        LIVE_FRAME_EVENTS,
+        MAX_LIVE_FRAME_BYTES - PAGE_ENVELOPE_BYTES,
+        listedBytes,
+      );
+      const last = frame.items.at(-1);
+      if (last === undefined) return false;
+      const events = frame.items.map((row) => row.event);
+      socket.send(JSON.stringify({ events, cursor: this.#feed.cursorAt(last.position) }));
+      state.position = last.position;
       socket.serializeAttachment(state);
+      return frame.more;
     } catch {
       // A socket that closed meanwhile: nothing to deliver to.
+      return false;
+    }
+  }
+
+  #accessOf(id: string): Access | undefined {
+    let access = this.#access.get(id);
+    if (access === undefined) {
+      const row = this.#ctx.storage.sql
+        .exec<{ access: string }>('SELECT access FROM live_access WHERE socket = ?', id)
+        .toArray()[0];
+      if (row === undefined) return undefined;
+      access = JSON.parse(row.access) as Access;
+      this.#access.set(id, access);
+    }
+    return access;
+  }
+
+  #forget(socket: WebSocket): void {
+    const state = socket.deserializeAttachment() as SocketState | null;
+    if (state === null) return;
+    this.#access.delete(state.id);
+    this.#ctx.storage.sql.exec('DELETE FROM live_access WHERE socket = ?', state.id);
+  }
+
+  /** Drops the rows of sockets gone without a close event (a dropped connection while hibernated). */
+  #forgetClosed(): void {
+    const open = new Set(
+      this.#ctx.getWebSockets().map((socket) => (socket.deserializeAttachment() as SocketState | null)?.id),
+    );
+    const rows = this.#ctx.storage.sql.exec<{ socket: string }>('SELECT socket FROM live_access').toArray();
+    for (const { socket } of rows) {
+      if (!open.has(socket)) {
+        this.#access.delete(socket);
+        this.#ctx.storage.sql.exec('DELETE FROM live_access WHERE socket = ?', socket);
+      }
     }
   }
 
   /** Closes the socket with 4401 `token_expired` once its token has expired; true if it did. */
   #closeIfExpired(socket: WebSocket, state: SocketState): boolean {
     if (Date.now() < state.expiresAt) return false;
+    this.#forget(socket);
     try {
       socket.close(TOKEN_EXPIRED_CLOSE.code, TOKEN_EXPIRED_CLOSE.reason);
     } catch {

@@ -66,10 +66,11 @@ export function adminRoutes(app: App) {
     const outcome = await projectionStub(c.env, c.var.access.tenant, projection).retryDeadLetter(Number(match?.[2]));
     if (!outcome.ok && outcome.error.code === 'not_found') fail('not_found', 'no such dead letter');
     // A handler that fails again is an answer, not an error: the letter stays, with its new error.
+    // `rebuilding`: applied by a rebuild, in feed order, because later events were applied already.
     const retry: DeadLetterRetry = {
       id: c.req.param('id'),
       ok: outcome.ok,
-      ...(!outcome.ok && { error: outcome.error.message }),
+      ...(outcome.ok ? { rebuilding: outcome.value.rebuilding } : { error: outcome.error.message }),
     };
     return c.json(retry);
   });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Failure,
-  followedGeneration,
+  followedGenerations,
   initialLifecycle,
   type Lifecycle,
   type LifecycleEvent,
+  leftoverGenerations,
+  letterRetry,
   lifecycleFromLegacyMeta,
   type Phase,
   READS_BEFORE_FAILED,
@@ -22,13 +24,13 @@ const failedRunning = (failure: Failure): Phase => ({ kind: 'failed', failure, r
 describe('projection lifecycle', () => {
   it('starts running on generation 1, following it', () => {
     expect(fresh).toEqual({ active: 1, newest: 1, version: 1, readFailures: 0, phase: { kind: 'running' } });
-    expect(followedGeneration(fresh)).toBe(1);
+    expect(followedGenerations(fresh)).toEqual([1]);
   });
 
   it('pauses and resumes to what it was doing, following nothing meanwhile', () => {
     const paused = transition(fresh, { type: 'pause' });
     expect(paused.phase).toEqual({ kind: 'paused', resumes: { kind: 'running' } });
-    expect(followedGeneration(paused)).toBeUndefined();
+    expect(followedGenerations(paused)).toEqual([]);
     expect(transition(paused, { type: 'pause' })).toBe(paused);
     expect(transition(paused, { type: 'resume' })).toEqual(fresh);
     expect(transition(fresh, { type: 'resume' })).toBe(fresh);
@@ -37,7 +39,7 @@ describe('projection lifecycle', () => {
   it('rebuilds into a generation never used before, and swaps it in when caught up', () => {
     const rebuilding = transition(fresh, { type: 'rebuild', version: 1 });
     expect(rebuilding.phase).toEqual(rebuildingBy(2, 1));
-    expect(followedGeneration(rebuilding)).toBe(2);
+    expect(followedGenerations(rebuilding)).toEqual([1, 2]);
     // A second rebuild abandons the first shadow for a new one.
     const again = transition(rebuilding, { type: 'rebuild', version: 4 });
     expect(again.phase).toEqual(rebuildingBy(3, 4));
@@ -45,6 +47,9 @@ describe('projection lifecycle', () => {
     const swapped = transition(again, { type: 'caughtUp' });
     expect(swapped).toMatchObject({ active: 3, newest: 3, version: 4, phase: { kind: 'running' } });
     expect(unusedGenerations(again, swapped)).toEqual([1]);
+    // A drop cut short is finished from what storage holds: only generations neither active nor shadow go.
+    expect(leftoverGenerations(again, [1, 2, 3, undefined, 2])).toEqual([2]);
+    expect(leftoverGenerations(swapped, [1, 2, 3])).toEqual([1, 2]);
     // Caught up means nothing while running.
     expect(transition(swapped, { type: 'caughtUp' })).toBe(swapped);
   });
@@ -52,7 +57,7 @@ describe('projection lifecycle', () => {
   it('keeps a paused projection paused when asked to rebuild, and rebuilds once resumed', () => {
     const paused = run(fresh, { type: 'pause' }, { type: 'rebuild', version: 1 });
     expect(paused.phase).toEqual({ kind: 'paused', resumes: rebuildingBy(2, 1) });
-    expect(followedGeneration(paused)).toBeUndefined();
+    expect(followedGenerations(paused)).toEqual([]);
     expect(shadowOf(paused)).toBe(2);
     expect(run(paused, { type: 'resume' }).phase).toEqual(rebuildingBy(2, 1));
   });
@@ -80,7 +85,7 @@ describe('projection lifecycle', () => {
   it('fails at an event its handler refuses under `stop`, and goes on once that letter applies', () => {
     const failed = transition(fresh, { type: 'handlerStopped', message: 'refusing 13', position: 7 });
     expect(failed.phase).toEqual(failedRunning({ code: 'handler_failed', message: 'refusing 13', position: 7 }));
-    expect(followedGeneration(failed)).toBeUndefined();
+    expect(followedGenerations(failed)).toEqual([]);
     // A letter at or before the checkpoint is not the one it stopped at.
     expect(transition(failed, { type: 'letterApplied', position: 5, checkpoint: 6 })).toBe(failed);
     expect(transition(failed, { type: 'letterApplied', position: 7, checkpoint: 6 })).toEqual(fresh);
@@ -88,6 +93,16 @@ describe('projection lifecycle', () => {
     expect(transition(fresh, { type: 'letterApplied', position: 7, checkpoint: 6 })).toBe(fresh);
     // Resuming tries the event again.
     expect(transition(failed, { type: 'resume' })).toEqual(fresh);
+  });
+
+  it('retries a dead letter on its own only when no later event was applied or order does not matter', () => {
+    // A `stop` projection failed at 7 with its checkpoint at 6: nothing later was applied.
+    expect(letterRetry(false, 7, 6)).toBe('apply');
+    // A skipped letter that is the newest event applied so far.
+    expect(letterRetry(false, 7, 7)).toBe('apply');
+    // Events after it were applied: applying it now would put it after them.
+    expect(letterRetry(false, 7, 9)).toBe('rebuild');
+    expect(letterRetry(true, 7, 9)).toBe('apply');
   });
 
   it('retries failed reads, then fails saying which page it cannot read', () => {
@@ -99,7 +114,7 @@ describe('projection lifecycle', () => {
     expect(transition(state, { type: 'readSucceeded' })).toEqual(fresh);
     const failed = transition(state, { type: 'readFailed', message: 'too large', position: 41 });
     expect(failed.phase).toEqual(failedRunning({ code: 'feed_unreadable', message: 'too large', position: 41 }));
-    expect(followedGeneration(failed)).toBeUndefined();
+    expect(followedGenerations(failed)).toEqual([]);
     // A read failure does not step over anything: only resume or rebuild clear it.
     expect(transition(failed, { type: 'letterApplied', position: 41, checkpoint: 40 })).toBe(failed);
     expect(transition(failed, { type: 'resume' })).toEqual(fresh);

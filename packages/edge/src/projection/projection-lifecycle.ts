@@ -117,12 +117,27 @@ export function transition(state: Lifecycle, event: LifecycleEvent): Lifecycle {
   }
 }
 
-/** The generation to apply feed pages to, or undefined while paused or failed. */
-export function followedGeneration(state: Lifecycle): number | undefined {
+/**
+ * The generations to apply feed pages to: the active one while running, and
+ * while rebuilding the active one too (queries and `waitFor` keep being served
+ * from it until the swap) besides the shadow. None while paused or failed.
+ */
+export function followedGenerations(state: Lifecycle): number[] {
   const { phase } = state;
-  if (phase.kind === 'running') return state.active;
-  if (phase.kind === 'rebuilding') return phase.shadow;
-  return undefined;
+  if (phase.kind === 'running') return [state.active];
+  if (phase.kind === 'rebuilding') return [state.active, phase.shadow];
+  return [];
+}
+
+/**
+ * How a retried dead letter of the active generation, at `position`, applies
+ * without applying an old event after newer ones: on its own when nothing
+ * after it has been applied (a `stop` projection holds every later event) or
+ * when the handlers do not depend on order; otherwise by a rebuild, which
+ * applies every event again in feed order, the healed one in its place.
+ */
+export function letterRetry(commutative: boolean, position: number, checkpoint: number): 'apply' | 'rebuild' {
+  return commutative || position >= checkpoint ? 'apply' : 'rebuild';
 }
 
 /** The shadow generation of a rebuild under way (or waiting behind a pause or failure). */
@@ -133,10 +148,16 @@ export function shadowOf(state: Lifecycle): number | undefined {
 
 /** Generations in use before and in use no more: their rows can go. */
 export function unusedGenerations(before: Lifecycle, after: Lifecycle): number[] {
-  const kept = new Set([after.active, shadowOf(after)]);
-  return [...new Set([before.active, shadowOf(before)])].filter(
-    (gen): gen is number => gen !== undefined && !kept.has(gen),
-  );
+  return leftoverGenerations(after, [before.active, shadowOf(before)]);
+}
+
+/**
+ * Of the generations found in storage, those the lifecycle no longer uses: a
+ * drop cut short (by the per-run budget or an eviction) is finished from this.
+ */
+export function leftoverGenerations(state: Lifecycle, stored: readonly (number | undefined)[]): number[] {
+  const kept = new Set([state.active, shadowOf(state)]);
+  return [...new Set(stored)].filter((gen): gen is number => gen !== undefined && !kept.has(gen));
 }
 
 function workOf(phase: Phase): Work {

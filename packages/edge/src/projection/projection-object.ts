@@ -15,35 +15,40 @@
 import { DurableObject } from 'cloudflare:workers';
 import { type App, type Tables, TidemarkError } from '@tidemark/core';
 import { type AnyProjection, applyEvents, MAX_VIEW_PAGE_BYTES } from '@tidemark/core/runtime';
+import { alarmNoLaterThan } from '../alarm';
 import { takeWithin } from '../byte-budget';
 import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
 import type { RawFeedPage } from '../feed/feed-rpc';
 import { feedStub } from '../feed/feed-stub';
-import { PAGE_ENVELOPE_BYTES, PROJECTION_PAGE } from '../limits';
+import { FOLLOW_PAGES_PER_RUN, HOT_ROWS, PAGE_ENVELOPE_BYTES, PROJECTION_PAGE } from '../limits';
 import { countNow } from '../metrics/recorder';
 import { retryDelay } from '../retry';
 import { failure, type RpcResult, success } from '../rpc-result';
 import { Waiters } from '../waiters';
+import { HotRows } from './hot-rows';
 import { lagSeconds } from './lag-seconds';
 import {
-  followedGeneration,
+  followedGenerations,
   initialLifecycle,
   type Lifecycle,
   type LifecycleEvent,
+  leftoverGenerations,
+  letterRetry,
+  shadowOf,
   transition,
-  unusedGenerations,
 } from './projection-lifecycle';
 import type {
   DeadLetterInfo,
+  LetterRetried,
   ProjectionRef,
   ProjectionRpc,
   ProjectionStatus,
   ViewPage,
   ViewRow,
 } from './projection-rpc';
-import { type ProjectionRecord, ProjectionStore } from './projection-store';
+import { DROP_BATCHES_PER_RUN, type ProjectionRecord, ProjectionStore } from './projection-store';
 
 /** A read may start a catch-up at most this often, as a back-stop to nudges. */
 const READ_CATCH_UP_INTERVAL_MS = 1000;
@@ -62,11 +67,12 @@ interface Held {
 export function createProjectionObject(app: App): DurableObjectClass<ProjectionRpc> {
   return class ProjectionObject extends DurableObject<TidemarkEnv> implements ProjectionRpc {
     #held: Held | undefined;
-    #running: Promise<void> | undefined;
+    /** The catch-up under way per followed generation: at most one each. */
+    readonly #running = new Map<number, Promise<void>>();
     #lastCatchUp = 0;
     readonly #waiters = new Waiters<true>();
     /** Parsed hot rows of the active generation at the current checkpoint; cleared as it advances. */
-    readonly #cache = new Map<string, unknown>();
+    readonly #cache = new HotRows(HOT_ROWS);
 
     /** The feed's call after an append up to `head`: a running projection that has it already has nothing to do. */
     async nudge(ref: ProjectionRef, head: number): Promise<void> {
@@ -161,7 +167,10 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
       }));
     }
 
-    async retryDeadLetter(ref: ProjectionRef, id: number): Promise<RpcResult<null, 'not_found' | 'handler_failed'>> {
+    async retryDeadLetter(
+      ref: ProjectionRef,
+      id: number,
+    ): Promise<RpcResult<LetterRetried, 'not_found' | 'handler_failed'>> {
       const held = this.#init(ref);
       const { store, projection } = held;
       const gen = held.record.lifecycle.active;
@@ -174,6 +183,11 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
       if (refused !== undefined) {
         store.addDeadLetters(gen, [{ ...refused, position: letter.position }], new Date().toISOString());
         return failure('handler_failed', refused.error);
+      }
+      if (letterRetry(projection.commutative, letter.position, store.checkpoint(gen)) === 'rebuild') {
+        this.#update(held, { type: 'rebuild', version: projection.version });
+        void this.#catchUp();
+        return success({ rebuilding: true });
       }
       this.ctx.storage.transactionSync(() => {
         store.write(gen, result.changes);
@@ -192,14 +206,16 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
       });
       this.#cache.clear();
       void this.#catchUp();
-      return success(null);
+      return success({ rebuilding: false });
     }
 
+    /** Resumes what a run left: a catch-up past its page budget, a read to retry, generations to drop. */
     override async alarm(): Promise<void> {
       // Records the ref only: the indexes the full store needs come with the definition, which #init finds.
       const record = this.#held?.record ?? new ProjectionStore(this.ctx.storage.sql, new Map()).record();
       if (record === undefined) return;
-      this.#init({ tenant: record.tenant, projection: record.projection });
+      const held = this.#init({ tenant: record.tenant, projection: record.projection });
+      this.#dropLeftovers(held);
       await this.#catchUp();
     }
 
@@ -230,18 +246,33 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
       return held;
     }
 
-    /** Moves the lifecycle, stores it, and drops the generations it no longer uses. */
+    /** Moves the lifecycle, stores it, and drops (a run's budget of) the generations it no longer uses. */
     #update(held: Held, event: LifecycleEvent): Lifecycle {
       const before = held.record.lifecycle;
       const after = transition(before, event);
       if (after === before) return before;
       this.#save(held, { ...held.record, lifecycle: after });
-      for (const gen of unusedGenerations(before, after)) {
-        while (!held.store.dropGenerationBatch(gen)) {
-          // Batches keep each statement short; nothing reads this generation any more.
-        }
-      }
+      if (after.active !== before.active || shadowOf(after) !== shadowOf(before)) this.#dropLeftovers(held);
       return after;
+    }
+
+    /**
+     * Drops generations nothing reads any more, at most DROP_BATCHES_PER_RUN
+     * batches, and hands the rest to the alarm. What is left is found in
+     * storage, so a drop cut short by an eviction is finished too.
+     */
+    #dropLeftovers(held: Held): void {
+      const { store } = held;
+      let budget = DROP_BATCHES_PER_RUN;
+      for (const gen of leftoverGenerations(held.record.lifecycle, store.generations())) {
+        while (budget > 0 && !store.dropGenerationBatch(gen)) budget -= 1;
+        if (budget === 0) break;
+      }
+      if (leftoverGenerations(held.record.lifecycle, store.generations()).length > 0) {
+        alarmNoLaterThan(this.ctx.storage, Date.now()).catch((error) =>
+          console.warn('tidemark: projection alarm not set', String(error)),
+        );
+      }
     }
 
     #save(held: Held, record: ProjectionRecord): void {
@@ -249,55 +280,69 @@ export function createProjectionObject(app: App): DurableObjectClass<ProjectionR
       held.record = record;
     }
 
-    #catchUp(): Promise<void> {
+    /** Follows every generation the lifecycle follows, each on its own, so a long rebuild holds up no read. */
+    async #catchUp(): Promise<void> {
       this.#lastCatchUp = Date.now();
-      if (this.#running === undefined) {
-        this.#running = this.#follow().finally(() => {
-          this.#running = undefined;
-        });
+      const held = this.#held;
+      if (held === undefined) return;
+      await Promise.all(followedGenerations(held.record.lifecycle).map((gen) => this.#following(gen)));
+    }
+
+    #following(gen: number): Promise<void> {
+      let running = this.#running.get(gen);
+      if (running === undefined) {
+        running = this.#follow(gen).finally(() => this.#running.delete(gen));
+        this.#running.set(gen, running);
       }
-      return this.#running;
+      return running;
     }
 
     #catchUpNowAndThen(): void {
-      if (this.#running === undefined && Date.now() - this.#lastCatchUp > READ_CATCH_UP_INTERVAL_MS) {
+      if (this.#running.size === 0 && Date.now() - this.#lastCatchUp > READ_CATCH_UP_INTERVAL_MS) {
         // A back-stop, not the answer: a failure here is retried by the alarm it sets.
         this.#catchUp().catch((error) => console.warn('tidemark: projection catch-up failed', String(error)));
       }
     }
 
-    /** Applies feed pages until the followed generation reaches the head, or the lifecycle says stop. */
-    async #follow(): Promise<void> {
+    /**
+     * Applies feed pages to `gen` until it reaches the head, the lifecycle
+     * stops following it, or the run's page budget is spent (the alarm goes on).
+     */
+    async #follow(gen: number): Promise<void> {
       const held = this.#held;
       if (held === undefined) return;
       const { store, projection } = held;
       const feed = feedStub(this.env, held.ref.tenant);
-      for (;;) {
-        const gen = followedGeneration(held.record.lifecycle);
-        if (gen === undefined) return;
+      for (let pages = 0; ; pages += 1) {
+        if (!followedGenerations(held.record.lifecycle).includes(gen)) return;
+        if (pages === FOLLOW_PAGES_PER_RUN) return alarmNoLaterThan(this.ctx.storage, Date.now());
         const from = store.checkpoint(gen);
+        // Another call may have paused, rebuilt or applied meanwhile: then it starts over from what is stored.
+        const unchanged = () =>
+          followedGenerations(held.record.lifecycle).includes(gen) && store.checkpoint(gen) === from;
         let page: RawFeedPage;
         try {
           page = await feed.readRaw(from, PROJECTION_PAGE);
         } catch (error) {
           const next = this.#update(held, { type: 'readFailed', message: String(error), position: from + 1 });
           // Until it gives up (failed), an alarm tries again; a nudge or a read may try sooner.
-          if (followedGeneration(next) !== undefined) {
-            await this.ctx.storage.setAlarm(Date.now() + retryDelay(next.readFailures));
-          }
+          if (followedGenerations(next).length > 0)
+            await alarmNoLaterThan(this.ctx.storage, Date.now() + retryDelay(next.readFailures));
           return;
         }
         this.#update(held, { type: 'readSucceeded' });
         if (held.record.epoch !== page.epoch) this.#save(held, { ...held.record, epoch: page.epoch });
-        // Another call may have paused, rebuilt or applied meanwhile: start over from what is stored.
-        if (followedGeneration(held.record.lifecycle) !== gen || store.checkpoint(gen) !== from) continue;
+        if (!unchanged()) continue;
         if (page.events.length === 0) {
-          if (held.record.lifecycle.phase.kind === 'rebuilding') this.#swap(held);
-          return;
+          const { phase } = held.record.lifecycle;
+          if (phase.kind !== 'rebuilding' || phase.shadow !== gen) return;
+          // Now the active one: read again for what was appended while it swapped.
+          this.#swap(held);
+          continue;
         }
         const events = page.events.map((row) => row.event);
         const result = await applyEvents(projection, events, store.reader(gen));
-        if (followedGeneration(held.record.lifecycle) !== gen || store.checkpoint(gen) !== from) continue;
+        if (!unchanged()) continue;
         const done = page.events.slice(0, result.processed);
         const position = done.at(-1)?.position ?? from;
         const letters = result.deadLetters.map((letter) => ({

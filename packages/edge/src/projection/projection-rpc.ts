@@ -40,10 +40,12 @@ export interface ProjectionClient {
   rebuild(): Promise<ProjectionStatus>;
   deadLetters(): Promise<DeadLetterInfo[]>;
   /**
-   * Applies a dead letter's event again; on success the letter is gone. Fails
-   * with `not_found` (no such letter) or `handler_failed` (it fails again).
+   * Applies a dead letter's event again, never after events that follow it
+   * (see `letterRetry`): on its own, and the letter is gone, or by a rebuild
+   * that it starts, whose swap drops the letter. Fails with `not_found` (no
+   * such letter) or `handler_failed` (it fails again; nothing is rebuilt).
    */
-  retryDeadLetter(id: number): Promise<RpcResult<null, 'not_found' | 'handler_failed'>>;
+  retryDeadLetter(id: number): Promise<RpcResult<LetterRetried, 'not_found' | 'handler_failed'>>;
 }
 
 /** The object's side: each call of {@link ProjectionClient} with the ref first. */
@@ -53,3 +55,9 @@ export type ProjectionRpc = {
     ...args: Parameters<ProjectionClient[K]>
   ) => ReturnType<ProjectionClient[K]>;
 };
+
+/** A retried dead letter that its handler now accepts. */
+export interface LetterRetried {
+  /** True when it is applied by a rebuild (events after it were applied already); false when applied on its own. */
+  readonly rebuilding: boolean;
+}

@@ -23,7 +23,9 @@ const SCHEMA = [
 ];
 
 /** Rows deleted per statement when an old generation is dropped, so no single step runs long. */
-const DROP_BATCH = 1000;
+export const DROP_BATCH = 1000;
+/** Batches one run drops before it hands the rest to the object's alarm, so no invocation runs long. */
+export const DROP_BATCHES_PER_RUN = 10;
 
 /** Everything an object keeps about itself besides its tables, stored as one JSON row. */
 export interface ProjectionRecord {
@@ -206,6 +208,17 @@ export class ProjectionStore {
 
   removeDeadLetter(id: number): void {
     this.#sql.exec('DELETE FROM dead_letters WHERE id = ?', id);
+  }
+
+  /**
+   * Every generation with anything stored: a generation's checkpoint is
+   * written with its first rows and deleted with its last.
+   */
+  generations(): number[] {
+    return this.#sql
+      .exec<{ gen: number }>('SELECT gen FROM checkpoints')
+      .toArray()
+      .map((row) => row.gen);
   }
 
   /** Drops a generation a batch at a time; returns true when nothing of it is left. */

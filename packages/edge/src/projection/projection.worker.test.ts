@@ -1,31 +1,12 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { parseCommandId } from '@tidemark/core';
 import { NAME_SEPARATOR } from '@tidemark/core/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
+import { addToCounter } from '../../test/counter-commands';
 import { POISON, poison } from '../../test/fixture-app';
-import type { ExecuteRequest } from '../aggregate/aggregate-rpc';
-import { aggregateStub, parseStreamRef } from '../aggregate/aggregate-stub';
 import { feedStub } from '../feed/feed-stub';
 import { SqlMeta } from '../sql-meta';
 import { READS_BEFORE_FAILED } from './projection-lifecycle';
 import { projectionStub } from './projection-stub';
-
-let commands = 0;
-async function add(tenant: string, counter: string, by: number): Promise<void> {
-  commands += 1;
-  const stream = parseStreamRef(tenant, 'Counter', counter);
-  const request: ExecuteRequest = {
-    stream,
-    commandId: parseCommandId(`cmd-${commands}`),
-    type: 'Add',
-    payload: { by, note: `+${by}` },
-    fingerprint: `fp-${commands}`,
-    actor: 'tester',
-    roles: [],
-  };
-  const answer = await aggregateStub(env, stream).execute(request);
-  expect(answer.body.status).toBe('accepted');
-}
 
 /** Waits until the projection has applied everything in the feed (bounded). */
 async function settle(tenant: string, projection: string): Promise<void> {
@@ -56,7 +37,7 @@ describe('ProjectionObject', () => {
       ['a', 4],
       ['b', 5],
     ] as const)
-      await add(tenant, counter, by);
+      await addToCounter(tenant, counter, by);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect((await totals.get('totals', 'a'))?.value).toEqual({
@@ -75,11 +56,11 @@ describe('ProjectionObject', () => {
     expect(typeof status.position).toBe('string');
   });
 
-  it('records a dead letter and goes on under the skip policy; a retry applies it once healed', async () => {
+  it('records a dead letter and goes on under the skip policy; a retry rebuilds, so events apply in feed order', async () => {
     const tenant = 'skip';
-    await add(tenant, 'a', 1);
-    await add(tenant, 'a', POISON);
-    await add(tenant, 'a', 2);
+    await addToCounter(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', POISON);
+    await addToCounter(tenant, 'a', 2);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 3, events: 2 });
@@ -94,17 +75,24 @@ describe('ProjectionObject', () => {
       error: { code: 'handler_failed', message: `refusing ${POISON}` },
     });
     poison.active = false;
-    expect(await totals.retryDeadLetter(id)).toEqual({ ok: true, value: null });
-    expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 3 + POISON, events: 3 });
+    // A later event is applied already: applying the letter now would put it after that one.
+    expect(await totals.retryDeadLetter(id)).toEqual({ ok: true, value: { rebuilding: true } });
+    for (let i = 0; i < 50 && (await totals.status()).state !== 'running'; i += 1) await totals.nudge(0);
+    expect((await totals.get('totals', 'a'))?.value).toEqual({
+      counter: 'a',
+      count: 3 + POISON,
+      events: 3,
+      notes: ['+1', `+${POISON}`, '+2'],
+    });
     expect(await totals.deadLetters()).toEqual([]);
     expect(await totals.retryDeadLetter(id)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('stops at the failing event under the stop policy, and goes on after the letter is retried', async () => {
     const tenant = 'stop';
-    await add(tenant, 'a', 1);
-    await add(tenant, 'a', POISON);
-    await add(tenant, 'a', 2);
+    await addToCounter(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', POISON);
+    await addToCounter(tenant, 'a', 2);
     const strict = projectionStub(env, tenant, 'strict-totals');
     const head = await feedStub(env, tenant).head();
     expect(await strict.waitForPosition(head, 1500)).toBe(false);
@@ -120,7 +108,8 @@ describe('ProjectionObject', () => {
     expect(await strict.resume()).toMatchObject({ state: 'failed', deadLetters: 1 });
     poison.active = false;
     const [letter] = await strict.deadLetters();
-    expect(await strict.retryDeadLetter(letter?.id as number)).toEqual({ ok: true, value: null });
+    // Nothing after it was applied: the letter applies on its own, and the projection goes on.
+    expect(await strict.retryDeadLetter(letter?.id as number)).toEqual({ ok: true, value: { rebuilding: false } });
     await settle(tenant, 'strict-totals');
     expect(await strict.status()).toMatchObject({ state: 'running', lag: 0, deadLetters: 0 });
     expect((await strict.get('totals', 'a'))?.value).toMatchObject({ count: 3 + POISON, events: 3 });
@@ -128,11 +117,11 @@ describe('ProjectionObject', () => {
 
   it('pauses and resumes', async () => {
     const tenant = 'pause';
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect(await totals.pause()).toMatchObject({ state: 'paused' });
-    await add(tenant, 'a', 5);
+    await addToCounter(tenant, 'a', 5);
     const head = await feedStub(env, tenant).head();
     expect(await totals.waitForPosition(head, 300)).toBe(false);
     expect((await totals.get('totals', 'a'))?.value).toMatchObject({ count: 1 });
@@ -142,7 +131,7 @@ describe('ProjectionObject', () => {
 
   it('rebuilds into shadow tables and swaps them in, equal to the incremental result', async () => {
     const tenant = 'rebuild';
-    for (let i = 0; i < 40; i += 1) await add(tenant, `c${i % 7}`, (i % 5) + 1);
+    for (let i = 0; i < 40; i += 1) await addToCounter(tenant, `c${i % 7}`, (i % 5) + 1);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     const before = await allRows(tenant, 'counter-totals', 'totals');
@@ -168,7 +157,7 @@ describe('ProjectionObject', () => {
 
   it('lists rows in key order, page by page', async () => {
     const tenant = 'list';
-    for (const counter of ['d', 'a', 'c', 'e', 'b']) await add(tenant, counter, 1);
+    for (const counter of ['d', 'a', 'c', 'e', 'b']) await addToCounter(tenant, counter, 1);
     await settle(tenant, 'counter-totals');
     const totals = projectionStub(env, tenant, 'counter-totals');
     const first = await totals.list('totals', undefined, 2);
@@ -182,8 +171,8 @@ describe('ProjectionObject', () => {
   });
 
   it('keeps tenants apart', async () => {
-    await add('tenant-a', 'same', 1);
-    await add('tenant-b', 'same', 100);
+    await addToCounter('tenant-a', 'same', 1);
+    await addToCounter('tenant-b', 'same', 100);
     await settle('tenant-a', 'counter-totals');
     await settle('tenant-b', 'counter-totals');
     expect((await projectionStub(env, 'tenant-a', 'counter-totals').get('totals', 'same'))?.value).toMatchObject({
@@ -196,12 +185,12 @@ describe('ProjectionObject', () => {
 
   it('says it failed when the feed cannot be read, instead of retrying the same page forever', async () => {
     const tenant = 'unreadable';
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     await settle(tenant, 'counter-totals');
     const feed = feedStub(env, tenant);
     // Every read fails from now on: the nudge after this append, and each retry.
     await feed.setFaults({ failReads: 1_000 });
-    await add(tenant, 'a', 2);
+    await addToCounter(tenant, 'a', 2);
     const totals = projectionStub(env, tenant, 'counter-totals');
     const object = durable(tenant, 'counter-totals');
     let retries = 0;
@@ -233,7 +222,7 @@ describe('ProjectionObject', () => {
 
   it('a nudge up to a head it has applied reads nothing from the feed', async () => {
     const tenant = 'nudge-head';
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     // Both projections: neither may be reading when the fault is armed.
     await settle(tenant, 'counter-totals');
     await settle(tenant, 'strict-totals');
@@ -261,7 +250,7 @@ describe('ProjectionObject', () => {
       }
     });
     // The feed's nudge after this append is the first call that reads them.
-    await add(tenant, 'a', 1);
+    await addToCounter(tenant, 'a', 1);
     const totals = projectionStub(env, tenant, 'counter-totals');
     expect(await totals.status()).toMatchObject({ state: 'paused', lag: 1 });
     await runInDurableObject(object, (_instance, state) => {
