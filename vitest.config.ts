@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three tiers (STYLE.md §9): plain Node unit tests, tests inside workerd
+ * Three tiers (docs/guide.md § Testing): plain Node unit tests, tests inside workerd
  * (`*.worker.test.ts`, see packages/edge/vitest.config.ts), and HTTP tests
  * against a real `wrangler dev` (test/http).
  */
@@ -11,7 +11,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/web/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'apps/*/web/src/**/*.test.ts',
+            'scripts/**/*.test.mjs',
+          ],
           exclude: ['**/*.worker.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
@@ -49,6 +54,18 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 900_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          // `npm run test:scaffold`: packs, scaffolds an app outside the repository, installs
+          // it from the tarballs, runs its tests and starts it. Minutes; one thing at a time.
+          name: 'scaffold',
+          include: ['test/scaffold/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 1_200_000,
         },
       },
     ],

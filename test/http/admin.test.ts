@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "Operations": projection status and control (pause, resume,
+ * docs/api.md § Operations: projection status and control (pause, resume,
  * rebuild), dead letters, Prometheus metrics, the admin role, and the
  * development fault switch's input checks. Pausing is per tenant, so this
  * file's tenant can be paused without touching any other file.

@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "Identity" and the example app's authorization: dev tokens,
+ * docs/api.md § Authentication and the example app's authorization: dev tokens,
  * 401 for every bad bearer token, the `viewer` role, tenant isolation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md `POST /api/commands/batch`: one result per command, in order,
+ * docs/api.md § Batches, `POST /api/commands/batch`: one result per command, in order,
  * each what `POST /api/commands` would have answered plus its `httpStatus`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

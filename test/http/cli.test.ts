@@ -11,7 +11,8 @@ import { type Api, connect, expectAccepted, expectRejected, newTenant, uniqueId,
 import { createOrder, payOrder, TOTAL } from './order-commands';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
-const BIN = resolve(REPO_ROOT, 'packages/cli/bin/tidemark.mjs');
+/** The bin as published: built by `npm run build` (which `npm test` runs first). */
+const BIN = resolve(REPO_ROOT, 'packages/cli/dist/bin.js');
 /** A process run is bounded: a hung CLI fails its test instead of the whole run. */
 const RUN_TIMEOUT_MS = 20_000;
 

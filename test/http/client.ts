@@ -1,12 +1,12 @@
 /**
- * A small HTTP client for the wire contract (CONTRACT.md), as a third-party
+ * A small HTTP client for the wire contract (docs/api.md), as a third-party
  * client would write it: fetch, JSON, a bearer token. Every answer is checked
  * for the contract's blanket promise that nothing yields a 5xx.
  */
 import { randomUUID } from 'node:crypto';
 import { expect, inject } from 'vitest';
 
-/** The shapes of CONTRACT.md, loose enough to also hold what a wrong server might answer. */
+/** The shapes of docs/api.md, loose enough to also hold what a wrong server might answer. */
 export interface WireEvent {
   readonly id: string;
   readonly aggregate: string;

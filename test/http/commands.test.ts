@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "Commands": every row of the outcome table for `POST
+ * docs/api.md § Commands: every row of the outcome tables for `POST
  * /api/commands` and the envelope and name rules (the size and nesting limits
  * are in limits.test.ts), plus unknown routes.
  */

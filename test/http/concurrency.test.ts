@@ -54,7 +54,7 @@ describe('parallel commands on one order', () => {
   });
 
   it(`${PARALLEL} PayOrder and CancelOrder at once on a PENDING order: the outcome of some serial order`, async () => {
-    // A PAID order may still be cancelled (CONTRACT.md), so two outcomes are right:
+    // A PAID order may still be cancelled (docs/api.md § The example app (orders)), so two outcomes are right:
     // a cancel wins outright, or a pay wins and then exactly one cancel. Everything else is invalid_state.
     const id = uniqueId('o');
     expectAccepted(await api.command(createOrder(id)), 1);

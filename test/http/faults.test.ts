@@ -1,6 +1,6 @@
 /**
- * CONTRACT.md "Feed": "After a 200 from a command, its events are in the feed
- * (at once in the normal case; at the latest once the server's retry has run)".
+ * docs/api.md § Feed: after a 200 from a command, its events are in the feed
+ * (at once in the normal case; at the latest once the server's retry has run).
  * The development fault switch (`POST /api/admin/faults`, admin) makes the
  * tenant feed's next appends fail; the commands must still be answered 200,
  * and the aggregates' retries must then deliver every event exactly once.

@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "Feed": `GET /api/events` paged by cursor, its limits, cursors
+ * docs/api.md § Feed: `GET /api/events` paged by cursor, its limits, cursors
  * the server did not issue, `waitFor`, and the viewer's read hook.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -8,7 +8,7 @@ import { type Segment, segmentArb, weirdValue } from './fuzz-values';
 import type { FuzzRequest } from './fuzz-wire';
 
 /**
- * CONTRACT.md: "no route appends a raw event". Sent as the body of odd
+ * docs/api.md § Events: no route writes a raw event. Sent as the body of odd
  * methods on every route; if any route stored it, the feed check would find
  * an event no command was answered for.
  */

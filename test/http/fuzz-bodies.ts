@@ -286,7 +286,7 @@ export function devTokenCases(): fc.Arbitrary<FuzzCase> {
   });
 }
 
-/** CONTRACT.md: over 256 KiB for a command, over 1 MiB for a batch: `413 payload_too_large`. */
+/** docs/api.md § Limits: over 256 KiB for a command, over 1 MiB for a batch: `413 payload_too_large`. */
 export function tooLargeCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   return fc
     .record({ who: valid(context), batch: fc.boolean(), over: fc.constantFrom(1, 1000) })

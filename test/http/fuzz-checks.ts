@@ -73,7 +73,7 @@ export async function orderProblems(
 }
 
 /**
- * CONTRACT.md "Views": a listing paged with `limit` and `next` until `next`
+ * docs/api.md § Views: a listing paged with `limit` and `next` until `next`
  * is null yields every row once; `next` is the last key of its page; each
  * listed key reads back with `GET /api/views/:view/:key`.
  */
@@ -113,7 +113,7 @@ export async function viewPagingProblems(reader: Reader, view: string, pageSize:
 }
 
 /**
- * CONTRACT.md "The example domain": once the views have applied the last
+ * docs/api.md § The example app (orders): once the views have applied the last
  * event of the feed, `orders` holds each order's status, version and total,
  * `customer-orders` each customer's orders, and `sales-by-day` each day's
  * created orders and paid revenue, exactly as the feed's events say.
@@ -229,7 +229,7 @@ function expectedViews(feed: readonly FeedEvent[]) {
   };
 }
 
-/** CONTRACT.md: a `viewer` reads the feed and the views with every `shippingAddress` replaced by `null`. */
+/** docs/api.md § The example app (orders): a `viewer` reads the feed and views with every `shippingAddress` replaced by `null`. */
 export async function viewerProblems(viewer: Reader): Promise<string[]> {
   const problems: string[] = [];
   const events = await wholeFeed(viewer);
@@ -250,7 +250,7 @@ export async function viewerProblems(viewer: Reader): Promise<string[]> {
 }
 
 /**
- * CONTRACT.md "Operations", once the views have caught up: each projection
+ * docs/api.md § Operations, once the views have caught up: each projection
  * `running` with `lag` 0 and a position; the metrics text has the five named
  * metrics.
  */

@@ -22,7 +22,7 @@ export interface FuzzContext {
   readonly viewer: readonly Identity[];
   /** Admin of a third tenant that gets no commands: the only one whose projections may be paused or faulted. */
   readonly sandboxAdmin: Identity;
-  /** Tokens CONTRACT.md says must get `401` (alg none, wrong secret, expired, not yet valid, bad tenant...). */
+  /** Tokens docs/api.md § Authentication says must get `401` (alg none, wrong secret, expired, not yet valid, bad tenant...). */
   readonly forged: readonly Identity[];
   /** Signed oddities the contract leaves open (no `exp`, HS512, roles as a string): only "no 5xx" applies. */
   readonly odd: readonly Identity[];
@@ -56,7 +56,7 @@ export const header = (identity: Identity) =>
   identity.authorization === undefined ? {} : { authorization: identity.authorization };
 export const tenantOf = (identity: Identity) => (identity.tenant === undefined ? {} : { tenant: identity.tenant });
 
-/** Tokens CONTRACT.md says are worthless: `401` wherever a token is needed. All claim tenant A. */
+/** Tokens docs/api.md § Authentication says are worthless: `401` wherever a token is needed. All claim tenant A. */
 export function forgedTokens(tenant: string): Identity[] {
   const exp = secondsFromNow(3600);
   const claims = { sub: 'mallory', tenant, roles: ['admin'], exp };

@@ -315,7 +315,7 @@ function versionOf(intent: Intent, state: OrderModel): unknown {
   }
 }
 
-// Each breaks exactly one rule of CONTRACT.md, nothing the contract leaves open.
+// Each breaks exactly one rule of docs/api.md, nothing it leaves open.
 const BAD_CREATE: Record<string, unknown>[] = [
   { items: [] },
   { items: [{ sku: 's', name: 'n', price: 20, quantity: 0 }] },

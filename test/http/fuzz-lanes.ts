@@ -131,7 +131,7 @@ async function runStep(
 
 const SPELLINGS: readonly Encoding[] = ['plain', 'pretty', 'reordered', 'escaped', 'exponent'];
 
-/** CONTRACT.md: the same `commandId` and body again gets the first answer, even when the copies arrive together. */
+/** docs/api.md § Commands: the same `commandId` and body again gets the first answer, even when the copies arrive together. */
 async function runStorm(
   intent: Intent,
   copies: number,

@@ -1,7 +1,7 @@
 /**
  * What the server said it accepted: every event of every `200` command answer
  * (single or batch), by tenant. After the run the feed must hold exactly
- * these events (CONTRACT.md "Feed"), and the replayed answers of a command id
+ * these events (docs/api.md § Feed), and the replayed answers of a command id
  * must all name the same events.
  */
 import { canonicalJson, type OrderModel, statusAfterEvent } from './fuzz-model';

@@ -1,6 +1,6 @@
 /**
  * The fuzz suite's model of what the server should accept: one Order per
- * aggregate id, with the rules of CONTRACT.md ("The example domain: orders")
+ * aggregate id, with the rules of docs/api.md § The example app (orders)
  * and its command-id rules (the first answer to a `commandId` on an aggregate
  * is stored and replayed; a different body is `command_id_reused`). Pure: the
  * caller feeds it the commands in the order the server applied them.
@@ -22,7 +22,7 @@ export interface ModelCommand {
   readonly type: string;
   readonly value: unknown;
   readonly class: CommandClass;
-  /** CONTRACT.md "same body": type, payload and expectedVersion, whatever the key order. */
+  /** docs/api.md § Commands, "same body": type, payload and expectedVersion, whatever the key order. */
   readonly fingerprint: string;
   /** What `PayOrder` pays, or the total `CreateOrder` adds up to. */
   readonly amount?: number;
@@ -129,7 +129,7 @@ export class OrderModel {
   }
 }
 
-/** CONTRACT.md: an order whose total is under this is refused with `minimum_order_amount`. */
+/** docs/api.md § The example app (orders): an order whose total is under this is refused with `minimum_order_amount`. */
 export const MINIMUM_ORDER_AMOUNT = 10;
 
 export const EVENT_OF: Readonly<Record<OrderCommandType, string>> = {

@@ -1,5 +1,5 @@
 /**
- * Generators of hostile requests for every route of CONTRACT.md. Each case is
+ * Generators of hostile requests for every route of docs/api.md. Each case is
  * a function of the pools of real cursors and consistency tokens gathered
  * while the run goes on, and says what the contract demands of it where the
  * contract is unambiguous (`expect`); everything else is held to the blanket

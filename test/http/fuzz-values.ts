@@ -168,7 +168,7 @@ export function surelyBadNames(value: Record<string, unknown>): boolean {
   );
 }
 
-/** CONTRACT.md body limits: a command 256 KiB, a batch 1 MiB. Past them, `413` whatever the body says. */
+/** docs/api.md § Limits: a command 256 KiB, a batch 1 MiB. Past them, `413` whatever the body says. */
 export const COMMAND_LIMIT = 256 * 1024;
 export const BATCH_LIMIT = 1024 * 1024;
 /** The dev-token route has no limit in the contract: bigger bodies get no expectation. */

@@ -1,7 +1,7 @@
 /**
  * The fuzz suite's wire layer: sends one generated request exactly as
  * described (any method, raw bytes, any headers), retries only what the dev
- * server itself dropped, and checks every answer against CONTRACT.md's
+ * server itself dropped, and checks every answer against docs/api.md's
  * blanket promises: no 5xx, every error a contract code, JSON everywhere,
  * and every feed page, view page and live frame within its byte bound.
  */
@@ -9,7 +9,7 @@ import { MAX_FEED_PAGE_BYTES, MAX_VIEW_PAGE_BYTES } from '@tidemark/core/runtime
 import { liveFrameProblems, sendUpgrade } from './fuzz-live';
 
 /**
- * Every error code the fuzz suite accepts: CONTRACT.md's codes, then the
+ * Every error code the fuzz suite accepts: the codes of docs/api.md § Errors, then the
  * Order domain's rule codes. Anything else on the wire is a finding.
  */
 export const CONTRACT_CODES: ReadonlySet<string> = new Set([
@@ -24,7 +24,7 @@ export const CONTRACT_CODES: ReadonlySet<string> = new Set([
   'command_id_reused',
   'invalid_cursor',
   'consistency_timeout',
-  // The example domain's rules (CONTRACT.md, "The example domain: orders").
+  // The example domain's rules (docs/api.md § The example app (orders)).
   'order_exists',
   'order_not_found',
   'invalid_state',
@@ -111,7 +111,7 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<FuzzR
 }
 
 /**
- * The blanket promises of CONTRACT.md for one answer. Only `/api/*` answers
+ * The blanket promises of docs/api.md for one answer. Only `/api/*` answers
  * are the Worker's; every other path is the PWA's static assets, where only
  * "no 5xx" applies.
  */

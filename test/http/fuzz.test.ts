@@ -1,6 +1,6 @@
 /**
  * The fuzz suite of the security issue: thousands of seed-generated requests
- * over every route of CONTRACT.md (hostile bodies, names, numbers, unicode,
+ * over every route of docs/api.md (hostile bodies, names, numbers, unicode,
  * cursors, tokens, methods; see fuzz-requests.ts), interleaved with model
  * lanes of Order commands in two tenants that share order ids (see
  * fuzz-lanes.ts). Asserted: no 5xx, every error a contract code, the targeted
@@ -41,7 +41,7 @@ const SEED = positiveInteger('FUZZ_SEED', 20_261_129);
 const CONCURRENCY = positiveInteger('FUZZ_CONCURRENCY', 8);
 /** Orders per tenant, in lanes of two; ~13 requests a lane, so about a tenth of the requests. */
 const ORDERS_PER_TENANT = 40 * Math.max(1, Math.round(RUNS / 5000));
-/** How long accepted events may take to reach the feed (CONTRACT.md: at once, or once the retry has run). */
+/** How long accepted events may take to reach the feed (docs/api.md § Feed: at once, or once the retry has run). */
 const FEED_SETTLE_MS = 15_000;
 const RUN_TIMEOUT_MS = 120_000 + RUNS * 20;
 
@@ -189,7 +189,7 @@ describe(`fuzz: ${RUNS} generated requests, seed ${SEED}`, () => {
   });
 
   // BUG: a command over 256 KiB is refused on POST /api/commands (413 payload_too_large) but accepted as
-  // a batch entry, though CONTRACT.md says each batch result is "the body that POST /api/commands would
+  // a batch entry, though docs/api.md § Batches says each batch result is "exactly what POST /api/commands would
   // have answered": wrapping a command in a batch lifts the per-command limit to the batch's 1 MiB.
   // Remove `.fails` once the batch answers such an entry 413.
   it('answers a batch entry over 256 KiB as POST /api/commands would: 413 payload_too_large', async () => {
@@ -226,7 +226,7 @@ describe(`fuzz: ${RUNS} generated requests, seed ${SEED}`, () => {
   });
 
   // BUG: CreateOrder takes prices up to 1e12 and quantities up to 1e6, so totals above 1e12, but PayOrder
-  // refuses any amount above 1e12 (400 invalid_payload): such an order can never be paid. CONTRACT.md's
+  // refuses any amount above 1e12 (400 invalid_payload): such an order can never be paid. docs/api.md's
   // only rule for PayOrder is that the amount equals the total. Remove `.fails` once the limits agree.
   it('accepts a PayOrder of exactly the total, however large the total', async () => {
     const sandbox = { authorization: `Bearer ${run.sandbox}` };
@@ -299,7 +299,7 @@ describe(`fuzz: ${RUNS} generated requests, seed ${SEED}`, () => {
     );
 
     // BUG: customer-orders is keyed by customerId, which CreateOrder takes as free text (any string up to
-    // 128 characters), while CONTRACT.md "Names" says view keys match the name pattern. So a listing's
+    // 128 characters), while docs/api.md § Names says view keys match the name pattern. So a listing's
     // `next` can be a key that `after` then refuses (400 invalid_request: paging stops), a listed key cannot
     // be read (`GET /api/views/customer-orders/:key` answers 400), and customer ids with lone surrogates
     // are listed under the same U+FFFD-mangled key. Remove `.fails` once keys and names agree.

@@ -1,5 +1,5 @@
 /**
- * The limits of CONTRACT.md "Commands" on `POST /api/commands`: the 256 KiB
+ * The limits of docs/api.md § Limits on `POST /api/commands`: the 256 KiB
  * body (413 payload_too_large) and JSON nesting (400 invalid_request). The
  * batch limits are in batch.test.ts, a chunked body in streamed-body.test.ts.
  */

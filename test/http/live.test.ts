@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "Feed", live: `GET /api/events/live?after=<cursor>` upgrades to a
+ * docs/api.md § Live socket: `GET /api/events/live?after=<cursor>` upgrades to a
  * WebSocket that sends the backlog after the cursor, then `{events, cursor}`
  * frames as new events commit. Auth by header or by subprotocol.
  */

@@ -1,6 +1,6 @@
 /**
- * Command builders for the example domain (CONTRACT.md, "The example domain:
- * orders"). Every builder takes a fresh command id unless one is given.
+ * Command builders for the example domain (docs/api.md § The example app (orders)).
+ * Every builder takes a fresh command id unless one is given.
  */
 import type { Command } from './client';
 import { uniqueId } from './client';

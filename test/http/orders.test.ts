@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "The example domain: orders", rule by rule over HTTP, written
+ * docs/api.md § The example app (orders), rule by rule over HTTP, written
  * given / when / then: the given commands must all be accepted, the command
  * under test then meets the rule, and a rejection appends nothing.
  */

@@ -1,6 +1,6 @@
 /**
- * Helpers for the query side of the contract (CONTRACT.md, "Feed", "Views",
- * "Operations"): paging the feed, reading views, admin calls, live sockets and
+ * Helpers for the query side of the contract (docs/api.md § Feed, § Views,
+ * § Operations): paging the feed, reading views, admin calls, live sockets and
  * bounded polling. Like `client.ts`, written as a third-party client would.
  */
 import type { IncomingMessage } from 'node:http';

@@ -1,6 +1,6 @@
 /**
- * CONTRACT.md "Identity": "a tenant sees only its own events, streams and
- * views". Two tenants use the same order id and customer id with different
+ * docs/api.md § Authentication: a tenant sees only its own events, streams and
+ * views. Two tenants use the same order id and customer id with different
  * data; every read path (feed, views, live, admin status) must keep them apart.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

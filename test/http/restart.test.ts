@@ -2,7 +2,7 @@
  * Durability across restarts, with a `wrangler dev` of its own: events and
  * stored command answers survive a shutdown and a crash (SIGKILL of the whole
  * process group right after the 200s), because an accepted command is durable
- * before its 200 leaves (CONTRACT.md "Commands").
+ * before its 200 leaves (docs/api.md § Commands).
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';

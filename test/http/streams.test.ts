@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md `GET /api/streams/:aggregate/:aggregateId?after=<version>`.
+ * docs/api.md § Streams: `GET /api/streams/:aggregate/:aggregateId?after=<version>`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

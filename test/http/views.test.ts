@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md "Views" and the orders example's views (`orders`,
+ * docs/api.md § Views and the orders example's views (`orders`,
  * `customer-orders`, `sales-by-day`): rows, listings, `waitFor`, errors, and
  * the viewer's read hook. Reads after a command pass its token as `waitFor`,
  * so no test sleeps.

@@ -1,6 +1,6 @@
 /**
- * The orders app: its aggregates and who may do what (CONTRACT.md, "Authorization
- * in the example app").
+ * The orders app: its aggregates and who may do what (docs/api.md § The
+ * example app (orders)).
  */
 import { type Access, defineApp, type EventEnvelope } from '@tidemark/core';
 import { Order } from './domain/order';

@@ -1,13 +1,13 @@
 /**
  * Pages through `GET /api/events` by cursor, and a stream through
- * `GET /api/streams/:aggregate/:id` by version (CONTRACT.md, "Feed").
+ * `GET /api/streams/:aggregate/:id` by version (docs/api.md § Feed, § Streams).
  */
 
 import type { EventEnvelope } from '@tidemark/core';
 import { type FeedPage, FeedPageSchema, type StreamPage, StreamPageSchema } from '@tidemark/core/protocol';
 import type { HttpClient } from './http-client';
 
-/** CONTRACT.md: the most events one feed page holds. */
+/** docs/api.md § Limits: the most events one feed page holds. */
 export const FEED_PAGE_LIMIT = 1000;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `@tidemark/cli`: the `tidemark` command (bin/tidemark.mjs runs {@link run}),
+ * `@tidemark/cli`: the `tidemark` command (dist/bin.js, built from src/bin.ts, runs {@link run}),
  * and the pure helpers it is made of, for tests and other tools.
  */
 export { findApp, foldStream, type ModuleLoader, splitAppSpecifier } from './app-module';

@@ -117,7 +117,7 @@ export function defineApp<const A extends AnyAggregate, const P extends AnyProje
 
 /**
  * Finds the command's aggregate and type and validates its payload. Throws
- * `unknown_command` or `invalid_payload` (with `issues`), as CONTRACT.md orders.
+ * `unknown_command` or `invalid_payload` (with `issues`), in the order of docs/api.md § Commands.
  */
 export function resolveCommand(app: App, envelope: CommandEnvelope): ResolvedCommand {
   const aggregate = app.aggregates.get(envelope.aggregate);

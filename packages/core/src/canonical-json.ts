@@ -1,6 +1,6 @@
 /**
  * One JSON text per value, whatever the key order: two command bodies are "the
- * same" (CONTRACT.md, command retries) when their canonical texts are equal.
+ * same" (docs/api.md § Commands, retries) when their canonical texts are equal.
  */
 import { configure } from 'safe-stable-stringify';
 

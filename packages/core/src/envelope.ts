@@ -1,5 +1,5 @@
 /**
- * The event envelope of CONTRACT.md "Events": what is stored, what travels.
+ * The event envelope of docs/api.md § Events: what is stored, what travels.
  */
 
 /** Who caused an event, and when. */

@@ -4,13 +4,13 @@
  * so an offline command cannot be one the server will refuse for size.
  */
 
-/** CONTRACT.md: a single command body, 256 KiB. Well under the 128 MiB Worker memory. */
+/** docs/api.md § Limits: a single command body, 256 KiB. Well under the 128 MiB Worker memory. */
 export const MAX_COMMAND_BYTES = 256 * 1024;
 
-/** CONTRACT.md: a batch body, 1 MiB. */
+/** docs/api.md § Limits: a batch body, 1 MiB. */
 export const MAX_BATCH_BYTES = 1024 * 1024;
 
-/** CONTRACT.md: commands in one batch. */
+/** docs/api.md § Limits: commands in one batch. */
 export const MAX_BATCH_COMMANDS = 100;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Names that cannot be mixed up: each is a string branded by a `parse…`
- * function that validates it. CONTRACT.md fixes one pattern for aggregate
+ * function that validates it. docs/api.md § Names gives one pattern for aggregate
  * types, aggregate ids, command ids and view keys; tenants follow it too, so a
  * separator outside it (see `NAME_SEPARATOR`) can never occur inside a name.
  */
@@ -17,7 +17,7 @@ export type TenantId = Brand<string, 'TenantId'>;
 export type ViewKey = Brand<string, 'ViewKey'>;
 export type EventId = Brand<string, 'EventId'>;
 
-/** CONTRACT.md "Names": 1 to 128 characters, starting with a letter or digit. */
+/** docs/api.md § Names: 1 to 128 characters, starting with a letter or digit. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 /**

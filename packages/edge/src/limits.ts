@@ -18,10 +18,10 @@ export const DEV_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 /** Longest `sub` claim accepted; it is copied into every event's `meta.actor`. */
 export const MAX_ACTOR_LENGTH = 256;
 
-/** CONTRACT.md: `limit` of `GET /api/events` when absent. */
+/** docs/api.md § Feed: `limit` of `GET /api/events` when absent. */
 export const DEFAULT_FEED_PAGE = 500;
 
-/** CONTRACT.md: a larger `limit` is treated as this. ~1 KiB an event keeps a page near 1 MiB. */
+/** docs/api.md § Limits: a larger `limit` is treated as this. ~1 KiB an event keeps a page near 1 MiB. */
 export const MAX_FEED_PAGE = 1000;
 
 /** Events a live socket gets in one frame while it catches up; bytes are bounded by MAX_LIVE_FRAME_BYTES (core). */
@@ -43,7 +43,7 @@ export const STALE_CACHE_BYTES = 8 * 1024 * 1024;
 /** WebSocket close code of a live socket whose token expired; the client reconnects with a fresh token. */
 export const TOKEN_EXPIRED_CLOSE = { code: 4401, reason: 'token_expired' } as const;
 
-/** CONTRACT.md: `waitFor` holds an answer at most this long, then `504 consistency_timeout`. */
+/** docs/api.md § Consistency tokens: `waitFor` holds an answer at most this long, then `504 consistency_timeout`. */
 export const WAIT_FOR_TIMEOUT_MS = 5000;
 
 /**

@@ -10,12 +10,11 @@
  * RxDB runs in rxdb-worker.ts: it brings its own Dexie version, and two in one
  * bundle refuse to load.
  */
+
+import { DexieReadModel, integrate, openLocalDb } from '@tidemark/client/testing';
 import type { EventEnvelope } from '@tidemark/core';
 import { Dexie } from 'dexie';
 import { ordersApp } from '../../../apps/orders/src/app';
-import { DexieReadModel } from '../../../packages/client/src/local/dexie-read-model';
-import { integrate } from '../../../packages/client/src/local/integrate';
-import { openLocalDb } from '../../../packages/client/src/local/local-db';
 import { pages } from './feed-pages';
 
 export type BaselineJob =

@@ -6,9 +6,9 @@
  * their own (baseline-worker.ts, rxdb-worker.ts), one fresh worker per measurement.
  */
 import { type Client, createClient } from '@tidemark/client';
+import { localDbName } from '@tidemark/client/testing';
 import { ordersApp } from '@tidemark/example-orders';
 import { Dexie } from 'dexie';
-import { localDbName } from '../../../packages/client/src/local/local-db';
 import type { BaselineJob, BaselineResult } from './baseline-worker';
 
 let client: Client<typeof ordersApp> | undefined;

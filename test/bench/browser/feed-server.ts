@@ -1,7 +1,7 @@
 /**
  * What the browser benchmarks sync from: a Node server on 127.0.0.1 that
  * serves the bench bundles and answers `GET /api/events` and the live socket
- * as CONTRACT.md says, from a generated feed held in memory (pages serialized
+ * as docs/api.md § Feed says, from a generated feed held in memory (pages serialized
  * ahead of time). The browser's numbers then hold the client's work and a
  * local HTTP hop, not the edge's (the feed-read benchmark measures that).
  */
@@ -96,7 +96,7 @@ export async function startFeedServer(files: ReadonlyMap<string, StaticFile>): P
   };
 }
 
-/** CONTRACT.md: the largest feed page, and the one the client asks for. */
+/** docs/api.md § Limits: the largest feed page, and the one the client asks for. */
 const MAX_PAGE = 1000;
 
 function send(res: ServerResponse, type: string, body: string | Buffer): void {

@@ -72,7 +72,7 @@ async function readAll(
   };
 }
 
-/** CONTRACT.md's largest page. */
+/** The largest feed page (docs/api.md § Limits). */
 const PAGE = 1000;
 /** 2,000 orders = 10,000 events per seed request: a few hundred ms of work, a few MiB in the Worker. */
 const SEED_ORDERS_PER_REQUEST = 2000;

@@ -4,7 +4,7 @@
  * counts errors as fast answers measures nothing).
  */
 
-/** A token from `POST /api/dev/token` (CONTRACT.md, "Identity"). */
+/** A token from `POST /api/dev/token` (docs/api.md § Authentication). */
 export async function devToken(url: string, tenant: string, roles: readonly string[] = []): Promise<string> {
   const body = await requestJson(`${url}/api/dev/token`, {
     method: 'POST',

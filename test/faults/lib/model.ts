@@ -1,5 +1,5 @@
 /**
- * The three views of CONTRACT.md ("The example domain: orders") folded from a
+ * The three views of docs/api.md § The example app (orders) folded from a
  * list of events by a model written from the contract alone, not from the
  * projection's code: what the edge views and every client's read models must
  * equal once they have applied the same events.

@@ -1,5 +1,5 @@
 /**
- * The Order domain's payload shapes (CONTRACT.md, "The example domain").
+ * The Order domain's payload shapes (docs/api.md § The example app (orders)).
  * Schema rules answer 400 `invalid_payload`; business rules live in the decider.
  */
 import { NAME_PATTERN } from '@tidemark/core';
@@ -8,9 +8,9 @@ import { z } from 'zod';
 const text = (max: number) => z.string().min(1).max(max);
 /** A price: bounded, so totals stay exact enough in a double. */
 const money = z.number().finite().min(0).max(1e12);
-/** A payment: any finite amount; only its equality with the total matters (CONTRACT.md). */
+/** A payment: any finite amount; only its equality with the total matters (docs/api.md § The example app (orders)). */
 const amount = z.number().finite().min(0);
-/** Customer ids key the customer-orders view, and view keys are names (CONTRACT.md "Names"). */
+/** Customer ids key the customer-orders view, and view keys are names (docs/api.md § Names). */
 const customerId = z.string().regex(NAME_PATTERN, 'a customer id is 1 to 128 letters, digits or . _ : -');
 
 export const OrderItem = z.object({

@@ -1,5 +1,5 @@
 /**
- * The three views of CONTRACT.md, as one projection: `customer-orders` and
+ * The three views of docs/api.md § The example app (orders), as one projection: `customer-orders` and
  * `sales-by-day` need facts that only `orders` keeps (an order's customer and
  * total when it is paid or cancelled), and one projection reads its own tables
  * within the same page.
@@ -101,7 +101,7 @@ async function salesOf(store: Store, event: EventEnvelope): Promise<SalesByDayRo
   return (await store.get('sales-by-day', dayOf(event))) ?? { orders: 0, paidRevenue: 0 };
 }
 
-/** The UTC date of the event's commit, `YYYY-MM-DD` (CONTRACT.md, sales-by-day). */
+/** The UTC date of the event's commit, `YYYY-MM-DD` (docs/api.md § The example app (orders), sales-by-day). */
 export function dayOf(event: EventEnvelope): string {
   return event.meta.at.slice(0, 10);
 }

@@ -20,6 +20,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { type App, type EventEnvelope, TidemarkError } from '@tidemark/core';
 import type { AcceptedCommand, StreamPage } from '@tidemark/core/protocol';
 import { type AnyAggregate, decideCommand } from '@tidemark/core/runtime';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { feedStub } from '../feed/feed-stub';
 import { DEFAULT_SNAPSHOT_EVERY, HANDOFF_TIMEOUT_MS } from '../limits';
@@ -54,7 +55,10 @@ interface Loaded {
  * @example
  * export const AggregateObject = createAggregateObject(ordersApp);
  */
-export function createAggregateObject(app: App, options: AggregateObjectOptions = {}) {
+export function createAggregateObject(
+  app: App,
+  options: AggregateObjectOptions = {},
+): DurableObjectClass<AggregateRpc> {
   const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) {
     throw new TidemarkError('invalid_definition', 'snapshotEvery must be a positive integer');

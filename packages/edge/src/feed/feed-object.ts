@@ -12,6 +12,7 @@ import { type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@ti
 import { streamKey } from '@tidemark/core/protocol';
 import { MAX_FEED_PAGE_BYTES } from '@tidemark/core/runtime';
 import { takeWithin } from '../byte-budget';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { faultsEnabled } from '../http/dev-switches';
 import { PAGE_ENVELOPE_BYTES } from '../limits';
@@ -28,7 +29,7 @@ import { LiveSockets } from './live-sockets';
 export { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER, LIVE_EXPIRES_HEADER } from './live-sockets';
 
 /** Makes the FeedObject class for an app (it upcasts with the app's upcasters). */
-export function createFeedObject(app: App) {
+export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
   return class FeedObject extends DurableObject<TidemarkEnv> implements FeedRpc {
     readonly #store: FeedStore;
     readonly #epoch: string;

@@ -16,7 +16,7 @@ import { fail } from './error-response';
 import { importRoute } from './import-route';
 import { readJsonBody } from './json-body';
 
-/** Role that unlocks these routes (CONTRACT.md). */
+/** Role that unlocks these routes (docs/api.md § Operations). */
 export const ADMIN_ROLE = 'admin';
 const MAX_FAULTS_BODY_BYTES = 1024;
 const ACTIONS = ['rebuild', 'pause', 'resume'] as const;

@@ -1,5 +1,5 @@
 /**
- * Bearer-token authentication (docs/api.md, "Identity"). Two kinds of keys:
+ * Bearer-token authentication (docs/api.md § Authentication). Two kinds of keys:
  *
  * - an HS256 secret (`JWT_SECRET`), for simple deployments and development;
  * - a JWKS of ES256/RS256 public keys (`JWKS_URL`, fetched and cached, or an

@@ -41,7 +41,7 @@ export function commandRoutes(app: App) {
 
 /**
  * Runs commands on different streams concurrently and commands on the same
- * stream one after another, in the order given (docs/api.md, batch).
+ * stream one after another, in the order given (docs/api.md § Batches).
  */
 async function runInStreamOrder(
   commands: readonly unknown[],

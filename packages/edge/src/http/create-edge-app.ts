@@ -1,5 +1,5 @@
 /**
- * The HTTP API of a Tidemark app (CONTRACT.md) as a Hono app. Every route
+ * The HTTP API of a Tidemark app (docs/api.md) as a Hono app. Every route
  * answers errors as contract JSON; a thrown non-Tidemark error is a bug and
  * the only way to a 5xx.
  */

@@ -1,5 +1,5 @@
 /**
- * `POST /api/dev/token` (CONTRACT.md "Identity"): signs a token for any
+ * `POST /api/dev/token` (docs/api.md § Authentication): signs a token for any
  * subject and tenant, for local development only. Answers 404 unless the
  * Worker runs with `DEV_AUTH = "true"`.
  */

@@ -1,5 +1,5 @@
 /**
- * Errors on the wire: `{"error": {"code", "message", ...}}` (docs/api.md), with
+ * Errors on the wire: `{"error": {"code", "message", ...}}` (docs/api.md § Errors), with
  * the HTTP status each code implies. The only place HTTP statuses are chosen
  * for codes: the Durable Objects answer data.
  */

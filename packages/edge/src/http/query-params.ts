@@ -8,7 +8,7 @@ import { fail } from './error-response';
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 
 /**
- * `limit`: absent → `fallback`; over `max` → `max` (CONTRACT.md: "treated as");
+ * `limit`: absent → `fallback`; over `max` → `max` (docs/api.md § Limits);
  * zero, negative, or not an integer → `invalid_request`.
  */
 export function parseLimit(value: string | undefined, fallback: number, max: number): number {

@@ -1,7 +1,7 @@
 /**
  * One command from untrusted JSON to its answer: envelope, known type, payload
  * schema, authorization, then the aggregate's object. The checks run in the
- * order of CONTRACT.md's table, and none of the 4xx answers before the object
+ * order of docs/api.md § Commands, and none of the 4xx answers before the object
  * is reached are stored.
  */
 import { type Access, type App, parseCommandId, TidemarkError } from '@tidemark/core';
@@ -22,7 +22,7 @@ export interface WireAnswer {
 }
 
 /**
- * The status of the object's answer (docs/api.md, commands): 200 accepted; a
+ * The status of the object's answer (docs/api.md § Commands): 200 accepted; a
  * rule's refusal 422, or 403 when the rule is about who may act; the
  * runtime's refusals (`version_conflict`, `command_id_reused`) by their code.
  */
@@ -92,7 +92,7 @@ function seconds(since: number): number {
   return (Date.now() - since) / 1000;
 }
 
-/** "Same body" (CONTRACT.md) is the same type, payload and expectedVersion, whatever the key order. */
+/** "Same body" (docs/api.md § Commands) is the same type, payload and expectedVersion, whatever the key order. */
 async function fingerprint(type: string, payload: unknown, expectedVersion: number | undefined): Promise<string> {
   const text = canonicalJson({ type, payload, expectedVersion: expectedVersion ?? null });
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));

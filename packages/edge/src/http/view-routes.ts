@@ -15,7 +15,7 @@ import { parseLimit } from './query-params';
 import { type CacheResult, StaleCache } from './stale-cache';
 import { timedOut, waitForToken } from './wait-for';
 
-/** CONTRACT.md: `limit` of a view listing, default and maximum. */
+/** docs/api.md § Views: `limit` of a view listing, default and maximum. */
 const DEFAULT_VIEW_PAGE = 50;
 const MAX_VIEW_PAGE = 1000;
 

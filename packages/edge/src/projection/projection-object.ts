@@ -16,6 +16,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { type App, type Tables, TidemarkError } from '@tidemark/core';
 import { type AnyProjection, applyEvents, MAX_VIEW_PAGE_BYTES } from '@tidemark/core/runtime';
 import { takeWithin } from '../byte-budget';
+import type { DurableObjectClass } from '../durable-object-class';
 import type { TidemarkEnv } from '../env';
 import { encodeCursor } from '../feed/cursor';
 import type { RawFeedPage } from '../feed/feed-rpc';
@@ -58,7 +59,7 @@ interface Held {
   record: ProjectionRecord;
 }
 
-export function createProjectionObject(app: App) {
+export function createProjectionObject(app: App): DurableObjectClass<ProjectionRpc> {
   return class ProjectionObject extends DurableObject<TidemarkEnv> implements ProjectionRpc {
     #held: Held | undefined;
     #running: Promise<void> | undefined;
