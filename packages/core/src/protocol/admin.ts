@@ -93,3 +93,36 @@ export const DeadLetterRetrySchema = z.object({
   rebuilding: z.boolean().optional(),
   error: z.string().optional(),
 });
+
+/** The first line of a tenant export: what the events after it are, and from where. */
+export const TENANT_EXPORT_FORMAT = 'tidemark-tenant-export';
+export const TENANT_EXPORT_VERSION = 1;
+
+export const TenantExportHeaderSchema = z.object({
+  format: z.literal(TENANT_EXPORT_FORMAT),
+  version: z.literal(TENANT_EXPORT_VERSION),
+  /** The app's identity (its name): an import into another app is refused by the CLI. */
+  app: z.string(),
+  tenant: z.string(),
+  exportedAt: z.string(),
+  /** The feed cursor the export started after; absent: from the start. */
+  cursor: z.string().optional(),
+});
+
+export type TenantExportHeader = z.infer<typeof TenantExportHeaderSchema>;
+
+/**
+ * `POST /api/admin/import`: events in feed order, continuing the tenant's feed
+ * at `position` (0 for the first batch: the tenant must be empty).
+ */
+export const ImportBatchSchema = z.object({
+  position: z.number().int().min(0),
+  events: z.array(EventSchema).min(1),
+});
+
+export type ImportBatch = z.infer<typeof ImportBatchSchema>;
+
+/** The import's answer: the feed's position after the batch. */
+export const ImportAnswerSchema = z.object({ imported: z.number().int().min(0), head: z.number().int().min(0) });
+
+export type ImportAnswer = z.infer<typeof ImportAnswerSchema>;

@@ -28,6 +28,8 @@ export interface ErrorDetails {
   readonly payload_too_large: { readonly limit?: number };
   readonly version_conflict: { readonly expectedVersion: number; readonly actualVersion: number };
   readonly command_id_reused: NoDetails;
+  /** An import into a tenant that already has events, or a batch that does not continue the feed. */
+  readonly tenant_not_empty: { readonly head: number };
   readonly invalid_cursor: NoDetails;
   readonly consistency_timeout: NoDetails;
   /** Too many live sockets for one tenant. */
@@ -61,6 +63,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'version_conflict',
   'command_id_reused',
+  'tenant_not_empty',
   'invalid_cursor',
   'consistency_timeout',
   'too_many_connections',

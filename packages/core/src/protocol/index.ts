@@ -11,12 +11,20 @@ export {
   type DeadLetterRetry,
   DeadLetterRetrySchema,
   DeadLetterSchema,
+  type ImportAnswer,
+  ImportAnswerSchema,
+  type ImportBatch,
+  ImportBatchSchema,
   PROJECTION_STATES,
   type ProjectionFailure,
   ProjectionListSchema,
   type ProjectionState,
   type ProjectionStatus,
   ProjectionStatusSchema,
+  TENANT_EXPORT_FORMAT,
+  TENANT_EXPORT_VERSION,
+  type TenantExportHeader,
+  TenantExportHeaderSchema,
 } from './admin';
 export { type AuthConfig, AuthConfigSchema, BearerTokenKind, type OidcConfig } from './auth-config';
 export { decodeBase64UrlText, encodeBase64UrlText, fromBase64Url, toBase64Url } from './base64url';

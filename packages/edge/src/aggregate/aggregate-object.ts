@@ -17,8 +17,8 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type App, TidemarkError } from '@tidemark/core';
-import type { StreamPage } from '@tidemark/core/protocol';
+import { type App, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import type { AcceptedCommand, StreamPage } from '@tidemark/core/protocol';
 import { type AnyAggregate, decideCommand } from '@tidemark/core/runtime';
 import { jsonBytes, takeWithin } from '../byte-budget';
 import type { DurableObjectClass } from '../durable-object-class';
@@ -32,7 +32,14 @@ import {
   OUTBOX_CHUNKS_PER_RUN,
 } from '../limits';
 import { retryDelay } from '../retry';
-import type { AggregateRpc, AuthorityAnswer, ExecuteRequest, LoadInfo, StreamRef } from './aggregate-rpc';
+import type {
+  AggregateRpc,
+  AuthorityAnswer,
+  ExecuteRequest,
+  ImportOutcome,
+  LoadInfo,
+  StreamRef,
+} from './aggregate-rpc';
 import { AggregateStore } from './aggregate-store';
 
 export interface AggregateObjectOptions {
@@ -91,7 +98,7 @@ export function createAggregateObject(
       const loaded = this.#load(request.stream);
       const stored = this.#store.storedAnswer(request.commandId);
       if (stored !== undefined) {
-        if (stored.fingerprint === request.fingerprint) return stored.answer;
+        if (stored.fingerprint === request.fingerprint || stored.fingerprint === ANY_FINGERPRINT) return stored.answer;
         return commandIdReused(request.commandId);
       }
 
@@ -139,6 +146,41 @@ export function createAggregateObject(
       loaded.state = state;
       loaded.version = version;
       return answer;
+    }
+
+    async importEvents(stream: StreamRef, events: readonly EventEnvelope[]): Promise<ImportOutcome> {
+      const loaded = this.#load(stream);
+      const problem = importProblem(loaded.version, events);
+      if (problem !== undefined) return { ok: false, version: loaded.version, message: problem };
+      let { state, version } = loaded;
+      for (const event of events) {
+        state = loaded.aggregate.evolve(state, app.upcast(event));
+        version = event.version;
+      }
+      const crossesSnapshot = Math.floor(version / snapshotEvery) > Math.floor(loaded.version / snapshotEvery);
+      this.ctx.storage.transactionSync(() => {
+        this.#store.saveStreamRef(stream);
+        this.#store.appendEvents(events);
+        this.#store.addToOutbox(events);
+        // The original answer to each command, rebuilt from its events, so a retry after the
+        // restore is answered as before. The body's fingerprint is unknown: any body matches.
+        for (const answer of acceptedAnswers(stream, events)) {
+          // A command's events split across two import batches: the answer holds all of them.
+          const earlier = this.#store.storedAnswer(answer.commandId)?.answer.body;
+          const before = earlier?.status === 'accepted' ? earlier.events : [];
+          this.#store.replaceAnswer(answer.commandId, ANY_FINGERPRINT, {
+            body: { ...answer, events: [...before, ...answer.events] },
+          });
+        }
+        if (crossesSnapshot) {
+          this.#store.saveSnapshot({ version, stateVersion: loaded.aggregate.stateVersion, state });
+        }
+      });
+      void this.ctx.storage.setAlarm(Date.now() + retryDelay(1));
+      loaded.state = state;
+      loaded.version = version;
+      await this.#handOff(stream, HANDOFF_TIMEOUT_MS);
+      return { ok: true, version };
     }
 
     /** Delivers the outbox; retries by alarm with backoff until the feed has everything. */
@@ -264,6 +306,35 @@ export function createAggregateObject(
       }
     }
   };
+}
+
+/** Stored for imported answers: the export does not carry command bodies, so any retry with the id matches. */
+const ANY_FINGERPRINT = '*imported*';
+
+/** Why `events` cannot continue a stream at `version`, or undefined. */
+function importProblem(version: number, events: readonly EventEnvelope[]): string | undefined {
+  if (events.length === 0) return 'no events';
+  const gap = events.findIndex((event, index) => event.version !== version + 1 + index);
+  if (gap === -1) return undefined;
+  return `event ${events[gap]?.id} has version ${events[gap]?.version}, the stream expects ${version + 1 + gap}`;
+}
+
+/** The accepted answer of each command among `events` (consecutive events of one command id). */
+function acceptedAnswers(stream: StreamRef, events: readonly EventEnvelope[]): AcceptedCommand[] {
+  const byCommand = new Map<string, EventEnvelope[]>();
+  for (const event of events) {
+    const list = byCommand.get(event.meta.commandId) ?? [];
+    list.push(event);
+    byCommand.set(event.meta.commandId, list);
+  }
+  return [...byCommand].map(([commandId, commandEvents]) => ({
+    status: 'accepted',
+    commandId,
+    aggregate: stream.aggregate,
+    aggregateId: stream.aggregateId,
+    version: commandEvents.at(-1)?.version ?? 0,
+    events: commandEvents,
+  }));
 }
 
 function commandIdReused(commandId: string): AuthorityAnswer {

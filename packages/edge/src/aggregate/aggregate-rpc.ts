@@ -2,7 +2,7 @@
  * What the Worker asks of an AggregateObject over Durable Object RPC. Plain
  * data both ways: errors cross as bodies with codes, not as classes.
  */
-import type { AggregateId, AggregateType, CommandId, TenantId } from '@tidemark/core';
+import type { AggregateId, AggregateType, CommandId, EventEnvelope, TenantId } from '@tidemark/core';
 import type { AcceptedCommand, RejectedAnswer, StreamPage } from '@tidemark/core/protocol';
 
 /**
@@ -49,8 +49,19 @@ export interface LoadInfo {
   readonly eventsReplayed: number;
 }
 
+/** What {@link AggregateRpc.importEvents} answers: the stream's version after, or why it refused. */
+export type ImportOutcome =
+  | { readonly ok: true; readonly version: number }
+  | { readonly ok: false; readonly version: number; readonly message: string };
+
 export interface AggregateRpc {
   execute(request: ExecuteRequest): Promise<AuthorityAnswer>;
+  /**
+   * Appends events restored from an export, with their versions, ids and
+   * metadata, and hands them to the feed. They must continue the stream
+   * exactly (the first one's version is the stream's version + 1).
+   */
+  importEvents(stream: StreamRef, events: readonly EventEnvelope[]): Promise<ImportOutcome>;
   readStream(stream: StreamRef, after: number, limit: number): StreamPage;
   inspect(stream: StreamRef): LoadInfo;
 }

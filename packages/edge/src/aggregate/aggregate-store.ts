@@ -159,8 +159,17 @@ export class AggregateStore {
   }
 
   saveAnswer(commandId: string, fingerprint: string, answer: AuthorityAnswer): void {
+    this.#writeAnswer('INSERT', commandId, fingerprint, answer);
+  }
+
+  /** Only for imports, which rebuild an answer batch by batch. */
+  replaceAnswer(commandId: string, fingerprint: string, answer: AuthorityAnswer): void {
+    this.#writeAnswer('INSERT OR REPLACE', commandId, fingerprint, answer);
+  }
+
+  #writeAnswer(verb: 'INSERT' | 'INSERT OR REPLACE', commandId: string, fingerprint: string, answer: AuthorityAnswer) {
     this.#sql.exec(
-      'INSERT INTO commands (command_id, fingerprint, answer) VALUES (?, ?, ?)',
+      `${verb} INTO commands (command_id, fingerprint, answer) VALUES (?, ?, ?)`,
       commandId,
       fingerprint,
       JSON.stringify(answer),

@@ -1,6 +1,6 @@
 /**
  * `/api/admin/*` (role `admin`): projection status and control, dead letters,
- * metrics, and (in development) fault switches.
+ * metrics, a tenant's import, and (in development) fault switches.
  */
 import type { App } from '@tidemark/core';
 import type { DeadLetter, DeadLetterRetry } from '@tidemark/core/protocol';
@@ -13,6 +13,7 @@ import { projectionStub } from '../projection/projection-stub';
 import { faultsEnabled } from './dev-switches';
 import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
+import { importRoute } from './import-route';
 import { readJsonBody } from './json-body';
 
 /** Role that unlocks these routes (docs/api.md § Operations). */
@@ -27,6 +28,8 @@ export function adminRoutes(app: App) {
     if (!c.var.access.roles.includes(ADMIN_ROLE)) fail('forbidden', 'this route needs the admin role');
     await next();
   });
+
+  routes.route('/import', importRoute(app));
 
   routes.get('/projections', async (c) => {
     const tenant = c.var.access.tenant;

@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   not_found: 404,
   command_id_reused: 409,
   version_conflict: 409,
+  tenant_not_empty: 409,
   payload_too_large: 413,
   too_many_connections: 429,
   internal: 500,
