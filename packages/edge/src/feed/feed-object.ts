@@ -8,7 +8,7 @@
  */
 
 import { DurableObject } from 'cloudflare:workers';
-import { type App, type ErrorBody, type EventEnvelope, TidemarkError } from '@tidemark/core';
+import { type App, type EventEnvelope, TidemarkError } from '@tidemark/core';
 import { streamKey } from '@tidemark/core/protocol';
 import { MAX_FEED_PAGE_BYTES } from '@tidemark/core/runtime';
 import { alarmNoLaterThan } from '../alarm';
@@ -19,6 +19,7 @@ import { faultsEnabled } from '../http/dev-switches';
 import { PAGE_ENVELOPE_BYTES } from '../limits';
 import { projectionStub } from '../projection/projection-stub';
 import { retryDelay } from '../retry';
+import { failure, type RpcResult, success } from '../rpc-result';
 import { SqlMeta } from '../sql-meta';
 import { Waiters } from '../waiters';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -67,12 +68,14 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
       return { head: first === undefined ? 0 : this.#store.headOf(first.aggregate, first.aggregateId) };
     }
 
-    page(cursor: string | undefined, limit: number): FeedPage | { error: ErrorBody } {
+    page(cursor: string | undefined, limit: number): RpcResult<FeedPage, 'invalid_cursor'> {
       let after: number;
       try {
         after = cursor === undefined ? 0 : this.#position(cursor);
       } catch (error) {
-        if (error instanceof TidemarkError) return { error: error.toBody() };
+        if (error instanceof TidemarkError && error.code === 'invalid_cursor') {
+          return failure('invalid_cursor', error.message);
+        }
         throw error;
       }
       const page = takeWithin(
@@ -82,7 +85,7 @@ export function createFeedObject(app: App): DurableObjectClass<FeedRpc> {
         listedBytes,
       );
       const last = page.items.at(-1)?.position ?? after;
-      return { events: page.items.map((row) => row.event), cursor: this.cursorAt(last), hasMore: page.more };
+      return success({ events: page.items.map((row) => row.event), cursor: this.cursorAt(last), hasMore: page.more });
     }
 
     /** Bounded by bytes too, so a projection's rebuild moves on whatever the size of the events. */

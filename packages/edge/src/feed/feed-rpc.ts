@@ -3,8 +3,9 @@
  * tenant's FeedObject. Positions are plain integers inside the runtime and
  * opaque cursors outside it.
  */
-import type { ErrorBody, EventEnvelope } from '@tidemark/core';
+import type { EventEnvelope } from '@tidemark/core';
 import type { FeedPage } from '@tidemark/core/protocol';
+import type { RpcResult } from '../rpc-result';
 import type { FeedFaults } from './fault-switch';
 import type { PositionedEvent } from './feed-store';
 
@@ -24,9 +25,9 @@ export interface FeedRpc {
   append(tenant: string, events: readonly EventEnvelope[]): { readonly head: number };
   /**
    * A page for clients, by opaque cursor (absent: from the start). A bad cursor
-   * comes back as data (`invalid_cursor`): a thrown error would lose its code over RPC.
+   * is an expected refusal, so it comes back as data (`invalid_cursor`; see rpc-result.ts).
    */
-  page(cursor: string | undefined, limit: number): FeedPage | { readonly error: ErrorBody };
+  page(cursor: string | undefined, limit: number): RpcResult<FeedPage, 'invalid_cursor'>;
   /** A page for projections, by integer position. */
   readRaw(after: number, limit: number): RawFeedPage;
   /** The position of a stream's event, waiting for it up to `timeoutMs`; null on time-out. */

@@ -88,8 +88,9 @@ describe('feed hand-off', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     for (let guard = 0; guard < 10; guard += 1) {
-      const page = await feed.page(cursor, 2);
-      if ('error' in page) throw new Error(page.error.message);
+      const answer = await feed.page(cursor, 2);
+      if (!answer.ok) throw new Error(answer.error.message);
+      const page = answer.value;
       seen.push(...page.events.map((e) => e.version));
       for (const event of page.events) expect(typeof event.position).toBe('string');
       cursor = page.cursor;
@@ -99,10 +100,10 @@ describe('feed hand-off', () => {
 
     const other = feedStub(env, 'another-tenant');
     const foreign = await other.page(undefined, 1);
-    expect('error' in foreign).toBe(false);
-    for (const bad of ['', 'abc', btoa('{"e":"x","p":[1]}'), 'not base64!', (foreign as { cursor: string }).cursor]) {
+    if (!foreign.ok) throw new Error(foreign.error.message);
+    for (const bad of ['', 'abc', btoa('{"e":"x","p":[1]}'), 'not base64!', foreign.value.cursor]) {
       const answer = await feed.page(bad, 2);
-      expect(answer).toMatchObject({ error: { code: 'invalid_cursor' } });
+      expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_cursor' } });
     }
   });
 
@@ -189,8 +190,9 @@ describe('pages bounded by bytes', () => {
 
   it('a client page at limit 1000 is within MAX_FEED_PAGE_BYTES and says hasMore', async () => {
     const feed = await bigFeed(`big-page-${crypto.randomUUID()}`);
-    const page = await feed.page(undefined, 1000);
-    if ('error' in page) throw new Error(page.error.message);
+    const answer = await feed.page(undefined, 1000);
+    if (!answer.ok) throw new Error(answer.error.message);
+    const page = answer.value;
     expect(page.hasMore).toBe(true);
     expect(JSON.stringify(page).length).toBeLessThanOrEqual(MAX_FEED_PAGE_BYTES);
   });

@@ -2,13 +2,14 @@
  * `GET /api/events` (pages by cursor, with `waitFor`) and `GET /api/events/live`
  * (a WebSocket the tenant's feed object accepts and keeps, hibernated).
  */
-import { type App, TidemarkError } from '@tidemark/core';
+import type { App } from '@tidemark/core';
 import { Hono } from 'hono';
 import { invalidCursor, isCursorText } from '../feed/cursor';
 import { LIVE_ACCESS_HEADER, LIVE_AFTER_HEADER, LIVE_EXPIRES_HEADER } from '../feed/feed-object';
 import { feedStub } from '../feed/feed-stub';
 import { DEFAULT_FEED_PAGE, MAX_FEED_PAGE } from '../limits';
 import { recordDuration } from '../metrics/recorder';
+import { unwrap } from '../rpc-result';
 import type { EdgeContext } from './edge-context';
 import { fail } from './error-response';
 import { parseLimit } from './query-params';
@@ -32,8 +33,7 @@ export function feedRoutes(app: App) {
     const after = c.req.query('after') || undefined;
     const waitFor = c.req.query('waitFor');
     if (waitFor !== undefined) await waitForToken(c.env, access.tenant, waitFor, 'events');
-    const page = await feedStub(c.env, access.tenant).page(after, limit);
-    if ('error' in page) throw new TidemarkError(page.error.code, page.error.message);
+    const page = unwrap(await feedStub(c.env, access.tenant).page(after, limit));
     return c.json({
       events: page.events.map((event) => app.readEvent(access, event)),
       cursor: page.cursor,
