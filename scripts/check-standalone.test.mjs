@@ -54,7 +54,7 @@ describe('check-standalone', () => {
     const root = repository({
       'docs/README.md': `Back to the [README](${UP}README.md).\n`,
       'test/bench/edge/a.ts': `import { b } from '${UP}shared/b';\n`,
-      'test/bench/shared/b.ts': 'export const b = 1;\n',
+      'test/bench/common/b.ts': 'export const b = 1;\n',
       'README.md': 'See docs/api.md § Limits... and .../elsewhere.\n',
     });
     expect(check(root)).toEqual({ status: 0, output: expect.stringContaining('no file cites') });

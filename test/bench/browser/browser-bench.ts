@@ -5,7 +5,7 @@
  */
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { EVENTS_PER_ORDER, generateFeed } from '../shared/order-feed';
+import { EVENTS_PER_ORDER, generateFeed } from '../common/order-feed';
 import type { BaselineJob, BaselineResult } from './baseline-worker';
 import type { BenchPage } from './bench-page';
 import { type FeedServer, type StaticFile, startFeedServer } from './feed-server';

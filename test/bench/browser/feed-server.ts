@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { EventEnvelope } from '@tidemark/core';
 import { WebSocket, WebSocketServer } from 'ws';
-import { generateFeed } from '../shared/order-feed';
+import { generateFeed } from '../common/order-feed';
 
 export interface StaticFile {
   readonly type: string;

@@ -5,7 +5,7 @@
  */
 // @ts-check
 import { DurableObject } from 'cloudflare:workers';
-import { generateFeed } from '../shared/order-feed';
+import { generateFeed } from '../common/order-feed';
 
 export class BareObject extends DurableObject {
   /**

@@ -17,7 +17,7 @@
 import { feedStub, projectionStub } from '@tidemark/edge/testing';
 import { ordersApp } from '../../../apps/orders/src/app';
 import worker, { AggregateObject, FeedObject, MetricsObject, ProjectionObject } from '../../../apps/orders/src/worker';
-import { generateFeed } from '../shared/order-feed';
+import { generateFeed } from '../common/order-feed';
 import { BareObject } from './bare-object.js';
 
 export { AggregateObject, BareObject, FeedObject, MetricsObject, ProjectionObject };

@@ -5,8 +5,8 @@
  * as a row, behind the same Worker and wrangler dev.
  */
 
+import { type OrderCommand, orderCommands } from '../common/order-commands';
 import { percentile } from '../runner/stats';
-import { type OrderCommand, orderCommands } from '../shared/order-commands';
 import { authHeaders, devToken, requestJson } from './http';
 
 export type CommandTarget = 'tidemark' | 'bare' | 'bare-per-order';

@@ -14,7 +14,7 @@ import type { EventEnvelope } from '@tidemark/core';
 import { parseCommandEnvelope } from '@tidemark/core/protocol';
 import { decide, resolveCommand, stampEvents } from '@tidemark/core/runtime';
 import { Order, type OrderState, ordersApp } from '@tidemark/example-orders';
-import { orderCommands } from '../shared/order-commands';
+import { orderCommands } from '../common/order-commands';
 
 export interface DeciderResult {
   /** Commands in all repeats. */
